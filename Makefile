@@ -1,0 +1,48 @@
+# The course's commands. Each target does all the set-up it needs, idempotently:
+# .venv is created if missing and the course installed into it (again when pyproject.toml changes).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.course-installed
+NB     ?= all
+PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+             --nbval-cell-timeout=600
+
+.PHONY: setup lab test unit slides student bench nav execute clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) tools/install_lab_settings.py
+	@touch $(STAMP)
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+test: setup
+	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB)
+
+unit: setup   # the unit tests alone, without running the notebooks
+	$(PY) -m pytest course_utils tools tests --deselect tests/test_student.py
+
+slides: setup
+	$(PY) tools/build_slides.py --out build/slides
+
+student: setup
+	$(PY) tools/make_student.py --out build/student
+
+bench: setup
+	$(PY) tools/bench_notebooks.py
+
+nav: setup
+	$(PY) tools/navigation.py
+
+execute: setup   # re-execute notebooks and save them (NB=notebooks/02_convolution.ipynb, or all)
+	$(PY) tools/navigation.py
+	$(PY) tools/nbrun.py $(if $(filter all,$(NB)),notebooks/[0-9][0-9]_*.ipynb,$(NB))
+
+clean:
+	rm -rf build .pytest_cache

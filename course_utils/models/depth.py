@@ -1,0 +1,179 @@
+"""Small plain and residual networks of a chosen depth, for the degradation experiment (notebook 06).
+
+He et al. (2016) observed that a deeper *plain* stack of layers can reach a *higher training loss*
+than a shallower one (the "degradation" problem), and that adding identity shortcuts,
+``y = relu(x + F(x))``, removes it. These builders make the two kinds of network at laptop scale,
+with the same widths and the same number of weight layers, so the only difference is the shortcut.
+
+Depth counts **weight layers** (convolutions and the final fully connected layer), as the paper
+does ("ResNet-34" has 33 convolutions + 1 FC):
+
+* ``plain_net(depth)``:    stem conv → (depth - 2) × [conv 3×3 → ReLU] → global average pool → FC
+* ``residual_net(depth)``: stem conv → (depth - 2) / 2 × BasicBlock → global average pool → FC,
+  with BasicBlock ``x ↦ relu(x + conv(relu(conv(x))))`` (the identity shortcut of ResNet-18/34).
+
+Every convolution is 3×3, stride 1, padding 1, so the spatial size never changes:
+``(N, C_in, H, W) → (N, width, H, W) → ... → (N, num_classes)`` logits.
+
+Also here: :func:`weight_layers` and :func:`layer_grad_norms`, which list the weight layers in
+order and the norm of each one's gradient after a backward pass (what explains the training curves:
+in a deep plain net without normalisation the gradient reaching the first layers is tiny).
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["BasicBlock", "plain_net", "residual_net", "weight_layers", "count_weight_layers",
+           "layer_grad_norms"]
+
+_NORMS = (None, "batch")
+_INITS = ("he", "default")
+
+
+def _check(depth, width, in_channels, num_classes, norm, init, min_depth: int, kind: str) -> None:
+    for name, value, low in (("depth", depth, min_depth), ("width", width, 1),
+                             ("in_channels", in_channels, 1), ("num_classes", num_classes, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{kind}: {name} must be an integer >= {low}, got {value!r}")
+    if norm not in _NORMS:
+        raise ValueError(f"{kind}: norm must be one of {_NORMS} (None: no normalisation, "
+                         f"'batch': BatchNorm2d after each conv), got {norm!r}")
+    if init not in _INITS:
+        raise ValueError(f"{kind}: init must be one of {_INITS} ('he': N(0, 2/fan_in) as in He et "
+                         f"al. 2015, 'default': PyTorch's own), got {init!r}")
+
+
+def _conv(c_in: int, c_out: int, norm: str | None) -> nn.Conv2d:
+    """3×3 convolution, stride 1, padding 1: (N, c_in, H, W) -> (N, c_out, H, W).
+
+    With batch norm following it, the conv's bias is redundant (BN subtracts the mean), so none.
+    """
+    return nn.Conv2d(c_in, c_out, 3, padding=1, bias=norm is None)
+
+
+def _norm(c: int, norm: str | None) -> nn.Module:
+    return nn.BatchNorm2d(c) if norm == "batch" else nn.Identity()
+
+
+class BasicBlock(nn.Module):
+    """ResNet's basic block with an identity shortcut (two weight layers).
+
+    Shape: (N, C, H, W) -> (N, C, H, W).
+    Math:  y = relu(x + F(x)),  F(x) = BN(conv2(relu(BN(conv1(x)))))  (BN = identity when norm=None)
+
+    Because the shortcut adds ``x`` unchanged, dL/dx = dL/dy·(1 + dF/dx) (through the ReLU): the
+    gradient always has a direct path back to earlier layers, however small dF/dx is.
+    """
+
+    def __init__(self, channels: int, norm: str | None = None):
+        super().__init__()
+        self.conv1, self.bn1 = _conv(channels, channels, norm), _norm(channels, norm)
+        self.conv2, self.bn2 = _conv(channels, channels, norm), _norm(channels, norm)
+        self.relu = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.relu(self.bn1(self.conv1(x)))   # (N, C, H, W)
+        out = self.bn2(self.conv2(out))            # (N, C, H, W)
+        return self.relu(x + out)                  # identity shortcut
+
+
+def _head(width: int, num_classes: int) -> list[nn.Module]:
+    # global average pool (N, width, H, W) -> (N, width), then the FC layer -> (N, num_classes)
+    return [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, num_classes)]
+
+
+def _init(model: nn.Module, init: str) -> nn.Module:
+    """'he': every weight ~ N(0, 2 / fan_in) (He et al. 2015, keeps ReLU activations' variance
+    constant from layer to layer), biases 0; 'default': PyTorch's own initialisation."""
+    if init == "he":
+        for m in model.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+    return model
+
+
+def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
+              norm: str | None = None, init: str = "he") -> nn.Sequential:
+    """A plain stack of ``depth`` weight layers: ``depth - 1`` 3×3 convs (each followed by ReLU)
+    and one FC layer after global average pooling.
+
+    Shape: (N, in_channels, H, W) -> (N, num_classes) logits; every conv keeps H×W.
+    Parameters (norm=None): 9·in_channels·width + width  +  (depth - 2)·(9·width² + width)
+    + width·num_classes + num_classes.
+
+    >>> net = plain_net(4, width=8)
+    >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
+    (4, (2, 10))
+    """
+    _check(depth, width, in_channels, num_classes, norm, init, 2, "plain_net")
+    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), nn.ReLU()]
+    for _ in range(depth - 2):
+        layers += [_conv(width, width, norm), _norm(width, norm), nn.ReLU()]
+    return _init(nn.Sequential(*layers, *_head(width, num_classes)), init)
+
+
+def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
+                 norm: str | None = None, init: str = "he") -> nn.Sequential:
+    """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then global
+    average pooling and one FC layer: ``depth`` weight layers, the same ones as
+    ``plain_net(depth, ...)`` (hence the same parameter count), plus the shortcuts.
+
+    Shape: (N, in_channels, H, W) -> (N, num_classes) logits. ``depth`` must be even and >= 4.
+
+    >>> net = residual_net(8, width=8)
+    >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
+    (8, (2, 10))
+    """
+    _check(depth, width, in_channels, num_classes, norm, init, 4, "residual_net")
+    if depth % 2:
+        raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
+                         f"FC layer, so it must be even (4, 6, 8, ...), got {depth}")
+    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), nn.ReLU()]
+    layers += [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
+    return _init(nn.Sequential(*layers, *_head(width, num_classes)), init)
+
+
+def weight_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """The model's convolutions and fully connected layers, as (name, module), in forward order
+    (the order they were registered, which is the forward order for these builders and for
+    torchvision's AlexNet, VGG and ResNet, apart from ResNet's 1×1 downsample convs)."""
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"expected a torch.nn.Module, got {type(model).__name__}")
+    return [(name, m) for name, m in model.named_modules()
+            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear))]
+
+
+def count_weight_layers(model: nn.Module) -> int:
+    """How many weight layers (convs + FC) ``model`` has: the "depth" of He et al.
+
+    >>> count_weight_layers(plain_net(20)), count_weight_layers(residual_net(20))
+    (20, 20)
+    """
+    return len(weight_layers(model))
+
+
+def layer_grad_norms(model: nn.Module, relative: bool = False) -> list[float]:
+    """The Frobenius norm of each weight layer's weight gradient, ``||dL/dW_l||``, in forward order.
+
+    Call it after ``loss.backward()``. With ``relative=True`` each is divided by the layer's weight
+    norm, ``||dL/dW_l|| / ||W_l||``: the relative size of an SGD step for that layer (lr aside).
+
+    Returns a list with one float per entry of :func:`weight_layers`. Raises ``ValueError`` when
+    a layer has no gradient yet (no backward pass since the gradients were cleared).
+    """
+    norms = []
+    for name, m in weight_layers(model):
+        if m.weight.grad is None:
+            raise ValueError(f"layer {name!r} has no gradient: call loss.backward() first "
+                             "(and don't zero the gradients with set_to_none before reading them)")
+        g = float(m.weight.grad.detach().norm())
+        if relative:
+            w = float(m.weight.detach().norm())
+            g = g / w if w > 0 else math.inf
+        norms.append(g)
+    return norms

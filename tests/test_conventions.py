@@ -1,0 +1,93 @@
+"""The notebook conventions of CONTRIBUTING.md, checked on every committed notebook."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+ids = [p.name for p in NOTEBOOKS]
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_there_are_notebooks_numbered_from_00():
+    assert NOTEBOOKS, "no notebooks found"
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(numbers))), f"notebook numbers must run 00, 01, ...: {numbers}"
+
+
+def test_navigation_bars_are_current():
+    import navigation  # tools/ is on sys.path (conftest.py)
+
+    stale = navigation.update(check=True)
+    assert not stale, f"stale navigation bars (run `make nav`): {[p.name for p in stale]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_structure(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name must be NN_topic.ipynb"
+    nb = load(path)
+    cells = nb.cells
+    first = cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("<!-- NAV -->")
+    m = re.search(r"^# (\d\d) · \S.*$", first.source, re.M)
+    assert m, "first cell needs the title heading '# NN · Title'"
+    assert m.group(1) == path.name[:2], "title number must match the file name"
+    assert cells[-1].source.startswith("<!-- NAV -->"), "last cell must be the navigation bar"
+    md = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert re.search(r"^## Learning objectives", md, re.M), "needs '## Learning objectives'"
+    assert re.search(r"^## Summary", md, re.M), "needs '## Summary'"
+    code = [c for c in cells if c.cell_type == "code"]
+    setup = [c for c in code if "seed_everything(" in c.source and "get_device(" in c.source]
+    assert setup, "needs a setup cell calling seed_everything() and get_device()"
+    assert setup[0].metadata.get("slideshow", {}).get("slide_type") == "skip", "setup cell: skip"
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, "needs exactly one cell tagged 'parameters'"
+    assert re.search(r"^FULL = False\b", params[0].source, re.M), "parameters need 'FULL = False'"
+    assert code.index(params[0]) < 3, "the parameters cell comes right after the setup cell"
+    for i, c in enumerate(cells):
+        st = c.metadata.get("slideshow", {}).get("slide_type")
+        assert st in SLIDE_TYPES, f"cell {i} has slide_type {st!r}; allowed: {sorted(SLIDE_TYPES)}"
+        assert "import *" not in c.source or c.cell_type != "code", f"cell {i}: no star imports"
+    assert any(c.metadata["slideshow"]["slide_type"] == "notes" for c in cells), "needs speaker notes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_exercises_have_checkers(path):
+    cells = load(path).cells
+    solutions = [i for i, c in enumerate(cells) if "solution" in c.metadata.get("tags", [])]
+    assert solutions, "every notebook has at least one exercise (a cell tagged 'solution')"
+    for i in solutions:
+        assert cells[i].cell_type == "code"
+        assert "### BEGIN SOLUTION" in cells[i].source and "### END SOLUTION" in cells[i].source
+        following = "\n".join(c.source for c in cells[i + 1:i + 4] if c.cell_type == "code")
+        assert re.search(r"\bcheck_\w+\(", following), f"cell {i}: a checker must follow the exercise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_committed_executed_without_errors(path):
+    assert path.stat().st_size < 2_000_000, f"{path.stat().st_size / 1e6:.1f} MB; the limit is 2 MB"
+    raw = json.loads(path.read_text())
+    code = [c for c in raw["cells"] if c["cell_type"] == "code"]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), \
+        f"execute the notebook top to bottom in a fresh kernel (make execute): counts {counts}"
+    for c in code:
+        for o in c["outputs"]:
+            assert o["output_type"] != "error", f"stored error: {o.get('ename')}: {o.get('evalue')}"
+            assert not (o["output_type"] == "stream" and "Traceback" in o.get("text", "")), \
+                "a traceback is stored in a stream output"
+
+
+def test_readme_links_every_notebook():
+    readme = (ROOT / "README.md").read_text()
+    linked = set(re.findall(r"\]\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\)", readme))
+    assert {p.name for p in NOTEBOOKS} <= linked, "README's chapter table must link every notebook"
+    missing = sorted(n for n in linked if not (ROOT / "notebooks" / n).exists())
+    assert not missing, f"README links notebooks that do not exist: {missing}"

@@ -1,0 +1,163 @@
+"""course_utils.pooling against PyTorch (the oracle): forward, backward (autograd), bad input."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from course_utils.pooling import (flatten, linear, linear_backward, pool2d, pool2d_backward,
+                                  pool_output_size, relu)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def torch_pool(x, size, stride, mode, padding=0):
+    """The oracle: x is a float64 tensor (N, C, H, W)."""
+    stride = size if stride is None else stride
+    if mode == "max":
+        return F.max_pool2d(x, size, stride, padding)
+    if mode == "avg":
+        return F.avg_pool2d(x, size, stride, padding, count_include_pad=True)
+    return F.avg_pool2d(x, size, stride, padding, divisor_override=1)  # sum = avg * area
+
+
+def random_case(rng):
+    """A random (N, C, H, W) input and a valid window/stride/padding, often non-square."""
+    square = rng.random() < 0.3
+    kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    kw = kh if square else kw
+    ph, pw = int(rng.integers(0, kh // 2 + 1)), int(rng.integers(0, kw // 2 + 1))
+    pw = ph if square else pw
+    H, W = int(rng.integers(max(1, kh - 2 * ph), 12)), int(rng.integers(max(1, kw - 2 * pw), 12))
+    sh, sw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    shape = (int(rng.integers(1, 4)), int(rng.integers(1, 4)), H, W)
+    size, padding = (kh, ph) if square else ((kh, kw), (ph, pw))
+    stride = None if rng.random() < 0.2 else ((sh, sw) if rng.random() < 0.7 else sh)
+    return rng.standard_normal(shape), size, stride, padding
+
+
+@pytest.mark.parametrize("mode", ["max", "avg", "sum"])
+def test_pool2d_matches_torch_on_random_shapes(rng, mode):
+    for _ in range(150):
+        x, size, stride, padding = random_case(rng)
+        want = torch_pool(torch.from_numpy(x), size, stride, mode, padding).numpy()
+        got = pool2d(x, size, stride, mode, padding)
+        assert got.shape == want.shape, (x.shape, size, stride, padding)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["max", "avg", "sum"])
+def test_pool2d_backward_matches_autograd(rng, mode):
+    for _ in range(150):
+        x, size, stride, padding = random_case(rng)
+        if mode == "max" and rng.random() < 0.5:  # many ties: integers in a small range
+            x = rng.integers(0, 3, x.shape).astype(float)
+        xt = torch.from_numpy(x).requires_grad_()
+        out = torch_pool(xt, size, stride, mode, padding)
+        dout = rng.standard_normal(tuple(out.shape))
+        out.backward(torch.from_numpy(dout))
+        got = pool2d_backward(dout, x, size, stride, mode, padding)
+        np.testing.assert_allclose(got, xt.grad.numpy(), rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{x.shape} size={size} stride={stride} pad={padding}")
+
+
+def test_max_pool_ties_go_to_first_in_row_major_order():
+    x = np.array([[3.0, 3.0], [3.0, 1.0]])
+    np.testing.assert_array_equal(pool2d_backward(np.ones((1, 1)), x, 2), [[1, 0], [0, 0]])
+
+
+def test_sum_is_avg_times_area(rng):
+    x = rng.standard_normal((2, 3, 9, 7))
+    np.testing.assert_allclose(pool2d(x, (3, 2), 2, "sum"), pool2d(x, (3, 2), 2, "avg") * 6)
+
+
+@pytest.mark.parametrize("mode", ["max", "avg", "sum"])
+def test_2d_and_3d_inputs_pool_the_last_two_axes(rng, mode):
+    x = rng.standard_normal((3, 8, 6))
+    full = torch_pool(torch.from_numpy(x[None]), 3, 2, mode).numpy()[0]
+    np.testing.assert_allclose(pool2d(x, 3, 2, mode), full)
+    np.testing.assert_allclose(pool2d(x[1], 3, 2, mode), full[1])
+    dout = rng.standard_normal(full.shape)
+    np.testing.assert_allclose(pool2d_backward(dout[1], x[1], 3, 2, mode),
+                               pool2d_backward(dout, x, 3, 2, mode)[1])
+
+
+def test_integer_input_and_dtype():
+    x = np.arange(16).reshape(4, 4)
+    assert pool2d(x, 2, mode="avg").dtype == np.float64
+    assert pool2d(x.astype(np.float32), 2).dtype == np.float32
+    np.testing.assert_array_equal(pool2d(x, 2), [[5, 7], [13, 15]])
+
+
+def test_pool_output_size_matches_torch():
+    for n in range(1, 12):
+        for k in range(1, n + 1):
+            for s in range(1, 5):
+                for p in range(0, k // 2 + 1):
+                    got = pool_output_size(n, k, s, p)
+                    assert got == F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1]
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    (dict(size=2, stride=0), "stride must be at least 1"),
+    (dict(size=0), "size must be at least 1"),
+    (dict(size=7), "larger than the padded input"),
+    (dict(size=(2, 6)), "larger than the padded input along the width"),
+    (dict(size=2, mode="min"), "allowed are 'max', 'avg', 'sum'"),
+    (dict(size=2, padding=2), "more than half the window"),
+    (dict(size=2, padding=-1), "padding must be at least 0"),
+    (dict(size=2.5), "must be an int"),
+    (dict(size=(2, 2, 2)), "pair"),
+])
+def test_bad_arguments_raise_value_error_that_says_what_is_allowed(kwargs, words):
+    x = np.zeros((1, 1, 6, 5))
+    with pytest.raises(ValueError, match=words):
+        pool2d(x, **kwargs)
+    with pytest.raises(ValueError, match=words):
+        pool2d_backward(np.zeros((1, 1, 3, 2)), x, **kwargs)
+
+
+@pytest.mark.parametrize("shape", [(5,), (1, 1, 1, 4, 4), ()])
+def test_wrong_number_of_dimensions(shape):
+    with pytest.raises(ValueError, match=r"2 \(H, W\), 3 \(C, H, W\) or 4"):
+        pool2d(np.zeros(shape))
+
+
+def test_backward_checks_dout_shape():
+    with pytest.raises(ValueError, match="dout has shape"):
+        pool2d_backward(np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 4, 4)), 2)
+
+
+def test_fully_connected_head_matches_torch(rng):
+    for _ in range(20):
+        n, c, h, w, m = (int(v) for v in rng.integers(1, 6, 5))
+        x = rng.standard_normal((n, c, h, w))
+        lin = torch.nn.Linear(c * h * w, m).double()
+        want = lin(torch.relu(torch.flatten(torch.from_numpy(x), 1)))
+        W, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
+        got = linear(relu(flatten(x)), W, b)
+        np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_linear_backward_matches_autograd(rng):
+    x = torch.from_numpy(rng.standard_normal((4, 7))).requires_grad_()
+    w = torch.from_numpy(rng.standard_normal((3, 7))).requires_grad_()
+    b = torch.from_numpy(rng.standard_normal(3)).requires_grad_()
+    dz = rng.standard_normal((4, 3))
+    F.linear(x, w, b).backward(torch.from_numpy(dz))
+    dx, dw, db = linear_backward(dz, x.detach().numpy(), w.detach().numpy())
+    for got, want in ((dx, x.grad), (dw, w.grad), (db, b.grad)):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_linear_bad_shapes():
+    with pytest.raises(ValueError, match="features per example"):
+        linear(np.zeros((2, 5)), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="flatten it first"):
+        linear(np.zeros((2, 1, 5)), np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="one bias per output"):
+        linear(np.zeros((2, 5)), np.zeros((3, 5)), np.zeros(2))
+    with pytest.raises(ValueError, match="batch axis"):
+        flatten(np.zeros(3))
