@@ -26,7 +26,7 @@ test: setup
 	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB)
 
 unit: setup   # the unit tests alone, without running the notebooks
-	$(PY) -m pytest course_utils tools tests --deselect tests/test_student.py
+	$(PY) -m pytest course_utils tools tests --ignore=tests/test_student.py --ignore=tests/test_browser.py
 
 slides: setup
 	$(PY) tools/build_slides.py --out build/slides

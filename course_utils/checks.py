@@ -33,7 +33,9 @@ import numpy as np
 
 __all__ = ["WrongAnswer", "STUB_MESSAGE", "stub_error", "checker", "expect_equal", "expect_close",
            "expect_shape", "check_answer", "check_to_unit_range", "check_neuron_weights",
-           "check_pool2d"]
+           "check_pool2d", "check_conv2d_naive", "check_output_size",
+           "check_lenet_sizes", "LENET_LAYERS",
+           "check_conv_params", "check_trainable_subsampling", "check_alexnet_step"]
 
 STUB_MESSAGE = "Exercise not done yet: replace this line with your code"
 """The message of the ``NotImplementedError`` that student stubs raise (see tools/make_student.py)."""
@@ -179,7 +181,7 @@ def check_neuron_weights(student_fn) -> str:
     cases = [(28, 28, 1), (32, 32, 3), (200, 200, 3), (5, 7, 2), (1, 1, 1)]
     for h, w, c in cases:
         got = student_fn(h, w, c)
-        if got == h * w:
+        if got == h * w and c > 1:
             raise WrongAnswer(f"height={h}, width={w}, depth={c}: got {got}, expected {h * w * c}. "
                               "Hint: the neuron sees every channel of every pixel, so the depth "
                               "multiplies too")
@@ -223,3 +225,181 @@ def check_pool2d(student_fn) -> str:
         expect_close(got, want, where, hint="window (i, j) covers rows i*stride to i*stride+size-1 "
                      "and the same columns; " + hint)
     return f"passes {len(cases)} cases: all three modes, default and overlapping strides, leftovers."
+
+
+# --- 02 · Convolution and 03 · Stride and padding ------------------------------------------------
+
+@checker("conv2d_naive")
+def check_conv2d_naive(student_fn) -> str:
+    """Exercise of notebook 02: conv2d_naive(x, w, b, stride, padding) with explicit loops.
+
+    Shapes: x (N, C, H, W), w (F, C, KH, KW), b (F,) -> (N, F, H_out, W_out); compared with
+    :func:`course_utils.conv.conv2d` (itself tested against PyTorch).
+    """
+    from .conv import conv2d
+
+    rng = np.random.default_rng(2)
+    one = np.arange(16.0).reshape(1, 1, 4, 4)
+    cases = [  # (x, w, b, stride, padding, what the case is about)
+        (one, np.ones((1, 1, 2, 2)), np.zeros(1), 1, 0, "one channel, one filter, a 2×2 sum"),
+        (one, np.array([[[[1.0, 0], [0, -1]]]]), np.zeros(1), 1, 0,
+         "a kernel that is not symmetric (no flipping in deep learning's convolution)"),
+        (rng.standard_normal((1, 3, 5, 5)), rng.standard_normal((1, 3, 3, 3)), np.zeros(1), 1, 0,
+         "three input channels: a filter spans the full depth, sum over channels too"),
+        (rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((4, 3, 3, 2)),
+         rng.standard_normal(4), 1, 0, "several images and filters, a non-square kernel, a bias"),
+        (rng.standard_normal((1, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3)),
+         rng.standard_normal(3), 2, 0, "stride 2"),
+        (rng.standard_normal((2, 2, 5, 4)), rng.standard_normal((2, 2, 3, 3)),
+         rng.standard_normal(2), 1, 1, "padding 1 (zeros around the input)"),
+        (rng.standard_normal((1, 1, 8, 7)), rng.standard_normal((2, 1, 4, 3)),
+         rng.standard_normal(2), 3, 2, "stride 3 and padding 2"),
+    ]
+    for k, (x, w, b, s, p, what) in enumerate(cases, 1):
+        where = f"case {k} ({what}): x {x.shape}, w {w.shape}, stride={s}, padding={p}"
+        want = conv2d(x, w, b, s, p)
+        got = student_fn(x.copy(), w.copy(), b.copy(), s, p)
+        expect_shape(got, want.shape, where,
+                     "the output is (N, F, H_out, W_out) with H_out = (H - KH + 2*padding) // stride"
+                     " + 1 (same for W); pad first, then slide")
+        hints = {1: "out[n, f, i, j] = sum of w[f] * the window of x starting at row i*stride, "
+                    "column j*stride",
+                 2: "do not flip the kernel: multiply w[f, c, u, v] with x_pad[n, c, i*s + u, "
+                    "j*s + v]",
+                 3: "sum over the channels c as well as over the kernel rows and columns",
+                 4: "add the bias b[f] once per output value, after the sum",
+                 5: "window (i, j) starts at row i*stride and column j*stride of the padded input",
+                 6: "pad with np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) before sliding",
+                 7: "use the padded input everywhere, and step by the stride"}
+        expect_close(got, want, where, hint=hints[k], rtol=1e-7, atol=1e-9)
+    return f"passes {len(cases)} cases: channels, batches, biases, stride and padding."
+
+
+@checker("output_size")
+def check_output_size(student_fn) -> str:
+    """Exercise of notebook 03: output_size(n, f, s, p) = floor((n - f + 2p) / s) + 1."""
+    from .conv import output_size
+
+    cases = [(32, 5, 1, 0), (7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 2, 1), (28, 2, 2, 0),
+             (7, 3, 3, 0), (10, 3, 3, 1), (224, 7, 2, 3), (5, 5, 1, 0), (6, 4, 4, 2), (32, 3, 1, 1)]
+    for n, f, s, p in cases:
+        got, want = student_fn(n, f, s, p), output_size(n, f, s, p)
+        where = f"n={n}, f={f}, s={s}, p={p}"
+        if isinstance(got, float):
+            raise WrongAnswer(f"{where}: got the float {got}, expected the integer {want}. Hint: "
+                              "use floor division // (a size is a whole number of positions)")
+        if got == (n - f + 2 * p) / s and got != want:
+            raise WrongAnswer(f"{where}: got {got}, expected {want}. Hint: you forgot the + 1: "
+                              "the first position is already one output")
+        expect_equal(got, want, where,
+                     hint="(n - f + 2p) // s counts the steps after the first position; "
+                          "the division is rounded down, as PyTorch does")
+    return f"passes {len(cases)} cases, the non-integer ones included."
+
+
+LENET_LAYERS = (("C1: conv 5×5", 5, 1), ("S2: pool 2×2, stride 2", 2, 2), ("C3: conv 5×5", 5, 1),
+                ("S4: pool 2×2, stride 2", 2, 2), ("C5: conv 5×5", 5, 1))
+"""LeNet-5's spatial layers as (name, window f, stride s), no padding."""
+
+
+@checker("lenet_sizes")
+def check_lenet_sizes(student_fn) -> str:
+    """Exercise of notebook 03: lenet_sizes(n) -> the side of every feature map of LeNet-5,
+    [n, after C1, after S2, after C3, after S4, after C5]; 32 -> [32, 28, 14, 10, 5, 1]."""
+    from .conv import output_size
+
+    for n in (32, 36, 40):
+        want = [n]
+        for _, f, s in LENET_LAYERS:
+            want.append(output_size(want[-1], f, s))
+        got = student_fn(n)
+        got = list(got) if isinstance(got, (tuple, list, np.ndarray)) else got
+        if not isinstance(got, list) or len(got) != len(want):
+            raise WrongAnswer(f"n={n}: got {_short(got)}, expected a list of {len(want)} sizes "
+                              f"(the input and the 5 layers). Hint: start the list with n itself")
+        for k, ((name, f, s), g, w) in enumerate(zip(LENET_LAYERS, got[1:], want[1:]), 1):
+            if g != w:
+                raise WrongAnswer(
+                    f"n={n}: after {name} got {g}, expected {w} (sizes so far {want[:k + 1]}). "
+                    f"Hint: output_size({want[k - 1]}, {f}, s={s}) — no padding in LeNet-5")
+    return "32 → 28 → 14 → 10 → 5 → 1, and the sizes for other inputs."
+
+
+# --- chapter 2: LeNet-5 and the training rule (notebooks 05 and 07) ----------------------------
+
+@checker("conv_params")
+def check_conv_params(student_fn) -> str:
+    """``student_fn(in_maps, out_maps, k)``: parameters of a k x k convolution with biases."""
+    import torch
+
+    cases = [(1, 6, 5), (6, 16, 5), (16, 120, 5), (3, 64, 3), (64, 64, 1), (3, 96, 11)]
+    for c_in, c_out, k in cases:
+        want = sum(p.numel() for p in torch.nn.Conv2d(c_in, c_out, k).parameters())
+        got = student_fn(c_in, c_out, k)
+        if got == c_out * c_in * k * k:
+            raise WrongAnswer(f"in={c_in}, out={c_out}, k={k}: got {got}, expected {want}. Hint: "
+                              "each output map also has one bias")
+        expect_equal(got, want, where=f"in={c_in}, out={c_out}, k={k}",
+                     hint="each output map has one k x k kernel per input map, plus one bias")
+    return f"matches torch.nn.Conv2d on {len(cases)} layers (C1: 156, C3: 2,416, C5: 48,120)."
+
+
+@checker("trainable_subsampling")
+def check_trainable_subsampling(student_fn) -> str:
+    """``student_fn(x, coefficient, bias)`` with x (C, H, W) NumPy -> (C, H // 2, W // 2)."""
+    import torch
+
+    from .models import TrainableSubsampling
+
+    rng = np.random.default_rng(0)
+    for shape in [(1, 2, 2), (2, 4, 6), (6, 28, 28), (16, 10, 10)]:
+        x, coef, bias = (rng.standard_normal(shape), rng.standard_normal(shape[0]),
+                         rng.standard_normal(shape[0]))
+        layer = TrainableSubsampling(shape[0]).double()
+        with torch.no_grad():
+            layer.coefficient.copy_(torch.from_numpy(coef))
+            layer.bias.copy_(torch.from_numpy(bias))
+            want = layer(torch.from_numpy(x)[None])[0].numpy()
+        got = np.asarray(student_fn(x.copy(), coef.copy(), bias.copy()), dtype=float)
+        expect_shape(got, want.shape, where=f"x of shape {shape}",
+                     hint="2x2 windows with stride 2 halve the height and the width")
+        mean_version = (want - bias[:, None, None]) / 4 + bias[:, None, None]
+        if np.allclose(got, mean_version):
+            raise WrongAnswer(f"x of shape {shape}: you averaged the window. Hint: LeNet-5 sums "
+                              "the four values (the trainable coefficient can scale them)")
+        expect_close(got, want, where=f"x of shape {shape}", rtol=1e-9, atol=1e-9,
+                     hint="out[c, i, j] = coefficient[c] * (sum of the 2x2 window at (2i, 2j)) "
+                          "+ bias[c]; no squashing yet")
+    return "matches course_utils.models.TrainableSubsampling on 4 shapes."
+
+
+@checker("alexnet_step")
+def check_alexnet_step(student_fn) -> str:
+    """``student_fn(w, v, g, lr, momentum, weight_decay) -> (w_new, v_new)`` (NumPy arrays)."""
+    import torch
+
+    from .train import AlexNetSGD
+
+    rng = np.random.default_rng(1)
+    for lr, mu, wd in [(0.01, 0.9, 5e-4), (0.1, 0.0, 0.0), (0.05, 0.5, 0.1), (0.2, 0.9, 0.01)]:
+        w, v, g = (rng.standard_normal(5) for _ in range(3))
+        p = torch.nn.Parameter(torch.from_numpy(w.copy()))
+        opt = AlexNetSGD([p], lr=lr, momentum=mu, weight_decay=wd)
+        opt.state[p]["velocity"] = torch.from_numpy(v.copy())
+        p.grad = torch.from_numpy(g.copy())
+        opt.step()
+        want_w, want_v = p.detach().numpy(), opt.state[p]["velocity"].numpy()
+        out = student_fn(w.copy(), v.copy(), g.copy(), lr, mu, wd)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise WrongAnswer("return a pair (w_new, v_new)")
+        got_w, got_v = (np.asarray(a, dtype=float) for a in out)
+        where = f"lr={lr}, momentum={mu}, weight_decay={wd}"
+        wrong_sign = mu * v + wd * lr * w - lr * g
+        if wd and np.allclose(got_v, wrong_sign):
+            raise WrongAnswer(f"{where}: your decay term has a + sign, which makes the weights "
+                              "grow: that is the erratum. Hint: v <- mu v - wd lr w - lr g")
+        expect_close(got_v, want_v, where=f"{where}, new velocity", rtol=1e-9, atol=1e-12,
+                     hint="v_new = momentum * v - weight_decay * lr * w - lr * g (use the old w)")
+        expect_close(got_w, want_w, where=f"{where}, new weights", rtol=1e-9, atol=1e-12,
+                     hint="w_new = w + v_new")
+    return "takes the same steps as course_utils.train.AlexNetSGD."

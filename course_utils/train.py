@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 import torch
 
-__all__ = ["AlexNetSGD", "History", "fit", "evaluate", "predict", "batches"]
+__all__ = ["AlexNetSGD", "History", "fit", "evaluate", "predict", "batches", "random_shift",
+           "confusion_matrix", "LOSS_SURFACES", "surface_loss", "surface_grad", "momentum_path"]
 
 METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds")
 
@@ -170,6 +171,16 @@ def _check_pair(data: Any, what: str) -> tuple[torch.Tensor, torch.Tensor]:
     return X, y
 
 
+def _check_data(data: Any, what: str) -> Any:
+    """An (X, y) pair is checked; a bare tensor or array is refused; anything else must iterate."""
+    if isinstance(data, (tuple, list)):
+        return _check_pair(data, what)
+    if hasattr(data, "shape") or not hasattr(data, "__iter__"):
+        raise ValueError(f"{what} must be an (X, y) pair of tensors or a DataLoader of (X_b, y_b) "
+                         f"batches, got {type(data).__name__}")
+    return data
+
+
 def batches(data: Any, batch_size: int, device, generator: torch.Generator | None = None
             ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Mini-batches ``(X_b, y_b)`` on ``device``: in a random order when ``generator`` is given.
@@ -211,6 +222,32 @@ def _check_batch_size(batch_size: Any) -> int:
     return batch_size
 
 
+def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator | None = None
+                 ) -> torch.Tensor:
+    """Translate each image by its own random whole-pixel offset (data augmentation).
+
+    Shapes: (N, C, H, W) -> (N, C, H, W). Math: out[n, c, i, j] = x_pad[n, c, i + dy_n, j + dx_n]
+    with dy_n, dx_n uniform in {0, ..., 2 * max_shift} and x_pad the input padded by
+    ``max_shift`` pixels that repeat the border (the background, for digits).
+    LeCun et al. (1998) trained LeNet-5 on distorted copies of the digits the same way.
+    """
+    if x.ndim != 4:
+        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    if isinstance(max_shift, bool) or not isinstance(max_shift, int) or max_shift < 0:
+        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift!r}")
+    if max_shift == 0:
+        return x
+    N, C, H, W = x.shape
+    s = max_shift
+    pad = torch.nn.functional.pad(x, (s, s, s, s), mode="replicate")
+    offsets = torch.randint(0, 2 * s + 1, (2, N), generator=generator).to(x.device)
+    rows = offsets[0][:, None] + torch.arange(H, device=x.device)            # (N, H)
+    cols = offsets[1][:, None] + torch.arange(W, device=x.device)            # (N, W)
+    n = torch.arange(N, device=x.device)[:, None, None]
+    out = pad.permute(0, 2, 3, 1)[n, rows[:, :, None], cols[:, None, :]]     # (N, H, W, C)
+    return out.permute(0, 3, 1, 2).contiguous()
+
+
 # --- evaluation -----------------------------------------------------------------------------------
 
 @torch.no_grad()
@@ -228,6 +265,7 @@ def evaluate(model: torch.nn.Module, data: Any, device=None, batch_size: int = 5
     device = _device(model, device)
     loss_fn = loss_fn or torch.nn.functional.cross_entropy
     was_training = model.training
+    data = _check_data(data, "data")
     model.to(device).eval()
     total, loss_sum, correct = 0, 0.0, 0
     try:
@@ -267,7 +305,8 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
         batch_size: int = 128, lr: float = 0.05, optimizer: Callable | None = None,
         momentum: float = 0.9, weight_decay: float = 0.0, scheduler: Callable | None = None,
         device=None, seed: int = 0, progress: bool = True, loss_fn: Callable | None = None,
-        label: str = "", max_steps: int | None = None) -> History:
+        label: str = "", max_steps: int | None = None, augment: Callable | None = None,
+        callback: Callable | None = None) -> History:
     """Train a classifier with mini-batch SGD; return its :class:`History`.
 
     Shapes: ``train``/``test`` = (X (N, ...) float, y (N,) int64) or DataLoaders of such pairs;
@@ -285,6 +324,9 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
     order of the examples (a torch Generator of its own, so it does not touch the global random
     state the weights were initialised from). ``train_loss``/``train_acc`` are averages over the
     epoch's mini-batches as the weights change; test metrics come from :func:`evaluate`.
+    ``augment`` (e.g. ``lambda x, g: random_shift(x, 2, g)``) transforms each training batch's
+    inputs; it gets the batch and the run's generator, so augmentation is seeded too.
+    ``callback(model, record)`` runs after each epoch (e.g. to record the weight norm).
     ``max_steps`` stops early after that many steps (for quick demonstrations). A tqdm bar
     (the notebook widget in Jupyter) shows one tick per epoch with the metrics; ``progress=False``
     hides it.
@@ -296,14 +338,18 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be an integer, got {seed!r}")
+    if augment is not None and not callable(augment):
+        raise ValueError("augment must be None or a callable (X_batch, generator) -> X_batch")
     if optimizer is not None and not callable(optimizer):
         raise ValueError("optimizer must be None or a callable params -> torch.optim.Optimizer "
                          "(e.g. lambda p: AlexNetSGD(p, lr=0.01)), not an optimizer instance")
     device = _device(model, device)
-    if isinstance(train, (tuple, list)):  # to the device once, not every epoch
-        train = tuple(t.to(device) for t in _check_pair(train, "train"))
-    if isinstance(test, (tuple, list)):
-        test = tuple(t.to(device) for t in _check_pair(test, "test"))
+    train = _check_data(train, "train")
+    test = None if test is None else _check_data(test, "test")
+    if isinstance(train, tuple):  # to the device once, not every epoch
+        train = tuple(t.to(device) for t in train)
+    if isinstance(test, tuple):
+        test = tuple(t.to(device) for t in test)
     model.to(device)
     loss_fn = loss_fn or torch.nn.functional.cross_entropy
     params = [p for p in model.parameters() if p.requires_grad]
@@ -325,6 +371,8 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
             model.train()
             loss_sum, correct, seen = 0.0, 0, 0
             for xb, yb in batches(train, batch_size, device, generator=gen):
+                if augment is not None:
+                    xb = augment(xb, gen)
                 logits = model(xb)
                 loss = loss_fn(logits, yb)
                 opt.zero_grad(set_to_none=True)
@@ -348,6 +396,8 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
                 record.update(test_loss=ev["loss"], test_acc=ev["accuracy"])
             record["seconds"] = time.perf_counter() - t0
             history.append(**record)
+            if callback is not None:
+                callback(model, history.last)
             if sched is not None:
                 if plateau:
                     sched.step(record.get("test_loss", record["train_loss"]))
@@ -363,3 +413,109 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
     finally:
         bar.close()
     return history
+
+
+# --- confusion matrix -----------------------------------------------------------------------------
+
+def confusion_matrix(labels, predictions, num_classes: int | None = None):
+    """Counts of (true class, predicted class) pairs: ``C[i, j] = #{n : y_n = i, yhat_n = j}``.
+
+    Shapes: labels (N,), predictions (N,) integers in [0, K) -> int64 (K, K); rows are true
+    classes, columns predictions, so the diagonal holds the correct ones. Accepts NumPy arrays,
+    lists or tensors.
+    """
+    import numpy as np
+
+    y = np.asarray(labels.cpu() if hasattr(labels, "cpu") else labels).astype(np.int64).ravel()
+    p = np.asarray(predictions.cpu() if hasattr(predictions, "cpu") else predictions
+                   ).astype(np.int64).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"labels has {y.size} entries but predictions has {p.size}")
+    if num_classes is None:
+        num_classes = int(max(y.max(initial=-1), p.max(initial=-1))) + 1
+    if y.size and (min(y.min(), p.min()) < 0 or max(y.max(), p.max()) >= num_classes):
+        raise ValueError(f"classes must be integers in [0, {num_classes}), got labels in "
+                         f"[{y.min()}, {y.max()}] and predictions in [{p.min()}, {p.max()}]")
+    return np.bincount(y * num_classes + p, minlength=num_classes**2).reshape(num_classes,
+                                                                              num_classes)
+
+
+# --- momentum on a 2-D loss surface (notebook 07's widget) ------------------------------------------
+
+LOSS_SURFACES = ("ravine", "rosenbrock", "bumpy")
+"""2-D losses L(x, y) for :func:`momentum_path`:
+
+* ravine:     L = (x^2 + 20 y^2) / 2, a narrow valley (condition number 20), minimum 0 at (0, 0)
+* rosenbrock: L = (1 - x)^2 + 5 (y - x^2)^2, a curved valley, minimum 0 at (1, 1)
+* bumpy:      L = (x^2 + 2 y^2) / 4 - 0.4 cos(3x) cos(3y) + 0.4, local minima around the global
+              one at (0, 0), where L = 0
+"""
+
+
+def _check_surface(surface: str) -> str:
+    if surface not in LOSS_SURFACES:
+        raise ValueError(f"surface must be one of {LOSS_SURFACES}, got {surface!r}")
+    return surface
+
+
+def surface_loss(surface: str, x, y):
+    """L(x, y) of a named surface (see :data:`LOSS_SURFACES`); x, y arrays of any (equal) shape."""
+    import numpy as np
+
+    _check_surface(surface)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if surface == "ravine":
+        return 0.5 * (x**2 + 20 * y**2)
+    if surface == "rosenbrock":
+        return (1 - x) ** 2 + 5 * (y - x**2) ** 2
+    return 0.25 * (x**2 + 2 * y**2) - 0.4 * np.cos(3 * x) * np.cos(3 * y) + 0.4
+
+
+def surface_grad(surface: str, x, y):
+    """(dL/dx, dL/dy) of a named surface, by hand (tests check it against autograd)."""
+    import numpy as np
+
+    _check_surface(surface)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if surface == "ravine":
+        return x, 20 * y
+    if surface == "rosenbrock":
+        return -2 * (1 - x) - 20 * x * (y - x**2), 10 * (y - x**2)
+    return (0.5 * x + 1.2 * np.sin(3 * x) * np.cos(3 * y),
+            y + 1.2 * np.cos(3 * x) * np.sin(3 * y))
+
+
+def momentum_path(surface: str, start, lr: float, momentum: float = 0.0, steps: int = 50,
+                  noise: float = 0.0, seed: int = 0, limit: float = 1e3):
+    """The points visited by AlexNet's rule on a 2-D surface, from ``start``.
+
+    Math: v <- momentum * v - lr * (grad L(w) + noise * eps), w <- w + v, with eps ~ N(0, I)
+    standing in for mini-batch noise (``noise=0``: exact gradients; ``momentum=0``: plain
+    gradient descent). Shape: -> (T + 1, 2) float, T <= ``steps``; the path stops early once a
+    coordinate leaves [-limit, limit] or stops being finite (divergence).
+    """
+    import numpy as np
+
+    _check_surface(surface)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    rng = np.random.default_rng(seed)
+    w = np.array(start, dtype=float).reshape(2)
+    v = np.zeros(2)
+    path = [w.copy()]
+    for _ in range(int(steps)):
+        g = np.array(surface_grad(surface, w[0], w[1]), dtype=float)
+        if noise:
+            g = g + noise * rng.standard_normal(2)
+        v = momentum * v - lr * g
+        w = w + v
+        if not np.all(np.isfinite(w)) or np.abs(w).max() > limit:
+            break
+        path.append(w.copy())
+    return np.array(path)

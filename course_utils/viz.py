@@ -9,8 +9,12 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["render_digit", "render_digit_grid", "render_image_channels", "render_pooling",
-           "render_param_growth"]
+__all__ = ["render_history", "render_feature_maps", "render_confusion", "render_misclassified",
+           "render_momentum",
+           "render_digit", "render_digit_grid", "render_image_channels", "render_pooling",
+           "render_param_growth", "render_flashlight",
+           "render_feature_map", "render_stride_padding", "render_activation_maps",
+           "render_kernel_gallery"]
 
 
 def _check_index(index: int, n: int, what: str) -> int:
@@ -19,36 +23,39 @@ def _check_index(index: int, n: int, what: str) -> int:
     return int(index)
 
 
-def render_digit(fig, images: np.ndarray, labels: np.ndarray, index: int = 0,
-                 show: str = "both") -> None:
-    """One 28x28 digit as a picture, as its grid of pixel values (0-255), or both side by side.
+def render_digit(fig, images: np.ndarray, labels: np.ndarray, index: int = 0, row: int = 10,
+                 col: int = 10, size: int = 8) -> None:
+    """One 28x28 digit as a picture, and a ``size`` x ``size`` patch of it as the numbers a network
+    receives (0 = white, 255 = black). The patch's top-left corner is (``row``, ``col``).
 
-    Shapes: images (N, 28, 28) uint8, labels (N,).
+    Shapes: images (N, H, W) uint8, labels (N,).
     """
-    allowed = ("picture", "numbers", "both")
-    if show not in allowed:
-        raise ValueError(f"show must be one of {allowed}, got {show!r}")
     i = _check_index(index, len(images), "digit")
     img = np.asarray(images[i])
-    panels = ["picture", "numbers"] if show == "both" else [show]
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for ax, panel in zip(axes, panels):
+    h, w = img.shape
+    if not 1 <= size <= min(h, w):
+        raise ValueError(f"patch size must be between 1 and {min(h, w)}, got {size}")
+    if not (0 <= row <= h - size and 0 <= col <= w - size):
+        raise ValueError(f"a {size}x{size} patch at row {row}, column {col} leaves the {h}x{w} "
+                         f"image: row and column must be between 0 and {h - size}")
+    ax_img, ax_num = fig.subplots(1, 2)
+    for ax in (ax_img, ax_num):
         ax.set_xticks([]), ax.set_yticks([])
-        if panel == "picture":
-            ax.imshow(img, cmap="gray_r", vmin=0, vmax=255)
-            ax.set_title(f"digit #{i}: label {int(labels[i])}")
-        else:
-            # crop to the digit's bounding box so the numbers stay readable
-            rows, cols = np.nonzero(img)
-            r0, r1 = (rows.min(), rows.max() + 1) if rows.size else (0, img.shape[0])
-            c0, c1 = (cols.min(), cols.max() + 1) if cols.size else (0, img.shape[1])
-            crop = img[r0:r1, c0:c1]
-            ax.imshow(crop, cmap="gray_r", vmin=0, vmax=255, alpha=0.35)
-            size = max(3.0, 60 / max(crop.shape))
-            for (r, c), v in np.ndenumerate(crop):
-                if v:
-                    ax.text(c, r, str(v), ha="center", va="center", fontsize=size)
-            ax.set_title(f"rows {r0}-{r1 - 1}, columns {c0}-{c1 - 1} (0 = white)")
+    ax_img.imshow(img, cmap="gray_r", vmin=0, vmax=255)
+    ax_img.add_patch(_rectangle((col - 0.5, row - 0.5), size, size))
+    ax_img.set_title(f"digit #{i}: label {int(labels[i])}")
+    patch = img[row:row + size, col:col + size]
+    ax_num.imshow(patch, cmap="gray_r", vmin=0, vmax=255, alpha=0.6)
+    for (r, c), v in np.ndenumerate(patch):
+        ax_num.text(c, r, str(v), ha="center", va="center", fontsize=8,
+                    color="white" if v > 170 else "black")
+    ax_num.set_title(f"rows {row}-{row + size - 1}, columns {col}-{col + size - 1}")
+
+
+def _rectangle(xy, width, height):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, width, height, fill=False, edgecolor="tab:red", linewidth=2)
 
 
 def render_digit_grid(fig, images: np.ndarray, labels: Sequence[int], ncols: int = 10,
@@ -215,3 +222,477 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
     ax.set_ylabel("parameters of the first layer")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+
+
+# --- chapter 1: convolution, stride and padding (notebooks 02 and 03) ---------------------------
+
+def _conv_bare(ax) -> None:
+    """No frame, ticks or tick labels (hiding the axes also skips their costly layout: 2x faster)."""
+    ax.set_axis_off()
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
+
+
+def _conv_number(v: float) -> str:
+    v = float(v) + 0.0  # no "-0"
+    if abs(v) < 5e-13:
+        v = 0.0
+    if v.is_integer():
+        return f"{v:.0f}"
+    return f"{v:.2f}".rstrip("0") if abs(v) < 10 else f"{v:.1f}"
+
+
+def _conv_table(ax, values: np.ndarray, cmap: str = "Blues", mask: np.ndarray | None = None,
+                grey: np.ndarray | None = None, fontsize: float = 9, vlim=None,
+                labels: np.ndarray | None = None) -> None:
+    """A 2-D array as a table of pale coloured cells with the numbers (or ``labels``) written in.
+
+    ``mask`` (bool, same shape): cells to leave blank (not computed yet); ``grey``: cells drawn
+    grey (zero padding).
+    """
+    values = np.asarray(values, dtype=float)
+    shown = values if mask is None else np.where(mask, np.nan, values)
+    lo, hi = vlim if vlim is not None else (np.nanmin(values), np.nanmax(values))
+    ax.imshow(shown, cmap=cmap, vmin=lo, vmax=hi if hi > lo else lo + 1, alpha=0.5)  # pale
+    if grey is not None and grey.any():
+        ax.imshow(np.where(grey, 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
+    for (r, c), v in np.ndenumerate(values):
+        if mask is None or not mask[r, c]:
+            ax.text(c, r, _conv_number(v) if labels is None else labels[r, c], ha="center",
+                    va="center", fontsize=fontsize,
+                    color="0.45" if grey is not None and grey[r, c] else "black", in_layout=False)
+    h, w = values.shape
+    ax.hlines(np.arange(-0.5, h + 0.5), -0.5, w - 0.5, color="white", linewidth=1)
+    ax.vlines(np.arange(-0.5, w + 0.5), -0.5, h - 0.5, color="white", linewidth=1)
+    ax.set_xlim(-0.5, w - 0.5), ax.set_ylim(h - 0.5, -0.5)
+    _conv_bare(ax)
+
+
+def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0, stride=1,
+                      padding=0) -> None:
+    """The sliding window ("flashlight") of a convolution at one position, and the feature map so far.
+
+    Three panels: the (padded) input with the receptive field of output cell ``step`` lit up; the
+    element-wise products kernel * window and their sum; the feature map filled in up to ``step``
+    (row-major order, from 0).
+
+    Shapes: image (H, W), kernel (KH, KW); small (up to about 10 x 10 so numbers stay readable).
+    Math:   out[i, j] = sum_{u, v} kernel[u, v] * x_pad[i*s + u, j*s + v]
+    """
+    from matplotlib.patches import Rectangle
+
+    from .conv import _pair, correlate2d
+
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    out = correlate2d(image, kernel, stride, padding)      # checks shapes, stride and padding
+    (sh, sw), (ph, pw) = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
+    Ho, Wo = out.shape
+    if not 0 <= int(step) < Ho * Wo:
+        raise ValueError(f"step {step} is out of range: this feature map has {Ho}×{Wo} = "
+                         f"{Ho * Wo} positions, choose 0 to {Ho * Wo - 1}")
+    i, j = divmod(int(step), Wo)
+    KH, KW = kernel.shape
+    xp = np.pad(image, ((ph, ph), (pw, pw)))
+    pad = np.ones_like(xp, dtype=bool)
+    pad[ph:ph + image.shape[0], pw:pw + image.shape[1]] = False
+    window = xp[i * sh:i * sh + KH, j * sw:j * sw + KW]
+    products = window * kernel
+    filled = np.arange(Ho * Wo).reshape(Ho, Wo) > step
+
+    ax_in, ax_pr, ax_out = fig.subplots(
+        1, 3, gridspec_kw={"width_ratios": [xp.shape[1], max(KW, 3) + 0.5, max(Wo, 3)]})
+    _conv_table(ax_in, xp, "Blues", grey=pad)
+    ax_in.add_patch(Rectangle((j * sw - 0.5, i * sh - 0.5), KW, KH, facecolor="gold", alpha=0.45,
+                              edgecolor="tab:red", linewidth=2.5))
+    ax_in.set_title(f"input {image.shape[0]}×{image.shape[1]}"
+                    + (f", padded to {xp.shape[0]}×{xp.shape[1]}" if ph or pw else ""), fontsize=10)
+    big = np.abs(products).max() + 1e-9
+    _conv_table(ax_pr, products, "PuOr", vlim=(-big, big), labels=np.array(
+        [f"{_conv_number(xv)}×{_conv_number(kv)}\n= {_conv_number(pv)}" for xv, kv, pv
+         in zip(window.ravel(), kernel.ravel(), products.ravel())]).reshape(products.shape),
+        fontsize=8)
+    ax_pr.set_title("window × kernel", fontsize=10)
+    _conv_table(ax_out, out, "Oranges", mask=filled, vlim=(out.min(), out.max()))
+    ax_out.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red",
+                               linewidth=2.5))
+    ax_out.set_title(f"feature map {Ho}×{Wo}", fontsize=10)
+    fig.suptitle(f"position {step + 1} of {Ho * Wo}: out[{i}, {j}] = sum of the {KH * KW} products"
+                 f" = {_conv_number(round(float(out[i, j]), 4))}", fontsize=11)
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    """An (H, W) image as is, or an (H, W, 3) RGB image as luminance (ITU-R 601 weights)."""
+    image = np.asarray(image, dtype=float)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image @ np.array([0.299, 0.587, 0.114])
+    if image.ndim != 2:
+        raise ValueError(f"expected an (H, W) gray or (H, W, 3) RGB image, got shape {image.shape}")
+    return image
+
+
+def render_feature_map(fig, image: np.ndarray, kernel: np.ndarray, title: str = "") -> None:
+    """A photo (as gray levels), a 3x3 (or any small) kernel, and the feature map it produces.
+
+    Shapes: image (H, W) or (H, W, 3) in [0, 1], kernel (KH, KW) -> map (H, W) ("same" zero padding
+    for odd kernels). Kernels with negative weights (edge detectors) are shown on a diverging
+    colour map centred on 0; non-negative ones (blurs) in gray.
+    Math:   map[i, j] = sum_{u, v} kernel[u, v] * gray_pad[i + u, j + v]
+    """
+    from .conv import correlate2d
+
+    gray, kernel = _gray(image), np.asarray(kernel, dtype=float)
+    if kernel.ndim != 2 or max(kernel.shape) > 15:
+        raise ValueError(f"expected a small 2-D kernel (at most 15×15), got shape {kernel.shape}")
+    if not np.isfinite(kernel).all():
+        raise ValueError("the kernel has a NaN or infinite weight")
+    fmap = correlate2d(gray, kernel, 1, ((kernel.shape[0] - 1) // 2, (kernel.shape[1] - 1) // 2))
+    ax_img, ax_k, ax_map = fig.subplots(1, 3, gridspec_kw={"width_ratios": [4, 1.6, 4]})
+    ax_img.imshow(gray, cmap="gray", vmin=0, vmax=1)
+    ax_img.set_title(title or f"input {gray.shape[0]}×{gray.shape[1]}", fontsize=10)
+    _conv_bare(ax_img)
+    kmax = max(np.abs(kernel).max(), 1e-9)
+    _conv_table(ax_k, kernel, "RdBu_r", vlim=(-kmax, kmax), fontsize=8)
+    ax_k.set_title(f"kernel (sum {_conv_number(round(kernel.sum(), 3))})", fontsize=9)
+    if (kernel >= 0).all():
+        ax_map.imshow(fmap, cmap="gray", vmin=min(0.0, fmap.min()), vmax=max(1.0, fmap.max()))
+    else:
+        m = np.percentile(np.abs(fmap), 99.5) + 1e-9
+        ax_map.imshow(fmap, cmap="RdBu_r", vmin=-m, vmax=m)
+    ax_map.set_title(f"feature map: min {fmap.min():.2f}, max {fmap.max():.2f}", fontsize=10)
+    _conv_bare(ax_map)
+
+
+def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -> None:
+    """Every position of an f x f window sliding with stride s over an n x n input padded by p.
+
+    The padded grid is coloured by how many windows cover each cell (0 = never visited: the cells
+    that a non-integer (n - f + 2p) / s leaves out are marked with a red cross); the dots are the
+    windows' centres, the first and last windows are outlined. The title gives
+    ``floor((n - f + 2p) / s) + 1`` and, when the division is not exact, the padding that fixes it.
+    """
+    from matplotlib.patches import Rectangle
+
+    from .conv import fixing_padding, output_size
+
+    o = output_size(n, f, s, p)  # raises ValueError for a window larger than the padded input
+    N = n + 2 * p
+    cover = np.zeros((N, N), dtype=int)
+    for i in range(o):
+        for j in range(o):
+            cover[i * s:i * s + f, j * s:j * s + f] += 1
+    ax = fig.subplots()
+    ax.imshow(np.where(cover > 0, cover, np.nan), cmap="Blues", vmin=-1.5,
+              vmax=max(int(cover.max()), 4) + 1)
+    ax.hlines(np.arange(-0.5, N + 0.5), -0.5, N - 0.5, color="white", linewidth=1)
+    ax.vlines(np.arange(-0.5, N + 0.5), -0.5, N - 0.5, color="white", linewidth=1)
+    if p:
+        ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, edgecolor="black",
+                               linewidth=1.5, linestyle="--"))
+        frame = np.ones((N, N), bool)
+        frame[p:p + n, p:p + n] = False
+        ax.imshow(np.where(frame & (cover == 0), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
+        ax.imshow(np.where(frame, 1.0, np.nan), cmap="Greys", vmin=0, vmax=8, alpha=0.5)
+    missed = np.argwhere(cover == 0)
+    if len(missed):
+        ax.scatter(missed[:, 1], missed[:, 0], marker="x", color="tab:red", s=30, linewidths=1.5)
+    centres = (np.arange(o) * s + (f - 1) / 2)
+    cx, cy = np.meshgrid(centres, centres)
+    ax.scatter(cx.ravel(), cy.ravel(), s=14, color="tab:orange", edgecolor="black", linewidth=0.5,
+               zorder=3)
+    for (i, j), colour in (((0, 0), "tab:green"), ((o - 1, o - 1), "tab:red")):
+        ax.add_patch(Rectangle((j * s - 0.45, i * s - 0.45), f - 0.1, f - 0.1, fill=False,
+                               edgecolor=colour, linewidth=3))
+    ax.set_xlim(-0.5, N - 0.5), ax.set_ylim(N - 0.5, -0.5)
+    _conv_bare(ax)
+    span = n - f + 2 * p
+    title = (f"n={n}, f={f}, s={s}, p={p}\noutput ⌊({n} − {f} + 2·{p}) / {s}⌋ + 1 = "
+             f"⌊{span}/{s}⌋ + 1 = {o}  →  {o}×{o}")
+    if span % s:
+        fix = fixing_padding(n, f, s, p)
+        lost = span % s
+        title += (f"\n⚠ {span}/{s} is not an integer: the last {lost} row(s) and column(s)"
+                  f"\nof the padded input (red ×) are never visited.\n"
+                  + (f"Padding p={fix} fixes it." if fix is not None
+                     else "No padding fixes it (even stride); change f to "
+                          f"{f + 1 if f + 1 <= N else f - 1}."))
+        ax.set_title(title, fontsize=9, color="darkred", loc="left")
+    else:
+        note = "  ('same' size)" if o == n else ""
+        ax.set_title(title + note + f"\n{o * o} window positions (dots: centres); green: first, "
+                     "red: last;\ndarker cells are read by more windows"
+                     + ("; grey frame: padding" if p else ""), fontsize=9, loc="left")
+
+
+# --- chapter 2: training curves, LeNet-5's feature maps, errors, momentum (notebooks 05 and 07) ---
+
+_HISTORY_LABELS = {"train_loss": "training loss", "train_acc": "training accuracy",
+                   "test_loss": "test loss", "test_acc": "test accuracy", "lr": "learning rate",
+                   "seconds": "seconds per epoch", "step_losses": "training loss per step"}
+
+
+def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test_acc"),
+                   logy: bool = False, smooth: int = 1) -> None:
+    """Training curves: one panel per metric, one line per run.
+
+    ``histories`` maps labels to :class:`course_utils.train.History` objects (a single History is
+    drawn unlabelled). Metrics: ``train_loss, train_acc, test_loss, test_acc, lr, seconds``
+    against the epoch, or ``step_losses`` against the step (averaged over ``smooth`` steps).
+    ``logy`` puts loss panels on a log scale. Accuracies are drawn in percent.
+    """
+    if not isinstance(histories, dict):
+        histories = {"": histories}
+    if not histories:
+        raise ValueError("no histories to draw")
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    bad = [m for m in metrics if m not in _HISTORY_LABELS]
+    if bad or not metrics:
+        raise ValueError(f"unknown metrics {bad}; choose from {list(_HISTORY_LABELS)}")
+    if int(smooth) < 1:
+        raise ValueError(f"smooth must be >= 1, got {smooth}")
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    for ax, metric in zip(axes, metrics):
+        for label, h in histories.items():
+            if metric == "step_losses":
+                y = np.asarray(h.step_losses, dtype=float)
+                if smooth > 1 and len(y) >= smooth:
+                    y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
+                x = np.arange(1, len(y) + 1) + (smooth - 1 if len(y) else 0)
+            else:
+                x, y = np.asarray(h["epoch"]), np.asarray(h[metric], dtype=float)
+                if metric.endswith("acc"):
+                    y = 100 * y
+            if not np.all(np.isnan(y)) and len(y):
+                ax.plot(x, y, marker="o" if metric != "step_losses" and len(x) <= 30 else None,
+                        markersize=3, label=label or None)
+        ax.set_xlabel("step" if metric == "step_losses" else "epoch")
+        ax.set_title(_HISTORY_LABELS[metric] + (" (%)" if metric.endswith("acc") else ""),
+                     fontsize=10)
+        if logy and ("loss" in metric or metric == "lr"):
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        if any(histories) and ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+
+
+def _mosaic(maps: np.ndarray, ncols: int, gap: float = np.nan) -> np.ndarray:
+    """Tile (C, H, W) maps into one (rows * (H + 1) - 1, ncols * (W + 1) - 1) image, NaN between."""
+    C, H, W = maps.shape
+    nrows = -(-C // ncols)
+    out = np.full((nrows * (H + 1) - 1, ncols * (W + 1) - 1), gap)
+    for k in range(C):
+        r, c = divmod(k, ncols)
+        out[r * (H + 1):r * (H + 1) + H, c * (W + 1):c * (W + 1) + W] = maps[k]
+    return out
+
+
+def render_feature_maps(fig, images: np.ndarray, maps: dict, labels: Sequence[int] | None = None,
+                        index: int = 0, layers: Sequence[str] = ("C1", "C3"),
+                        title: str = "") -> None:
+    """One input digit and its feature maps in the chosen layers, each layer as a mosaic.
+
+    Shapes: images (N, H, W); ``maps`` {layer name: (N, C, h, w)} (e.g. LeNet-5's C1 (N, 6, 28,
+    28) and C3 (N, 16, 10, 10)); labels (N,). Each layer shares one colour scale, symmetric
+    around 0 (blue negative, red positive), so maps of one layer can be compared.
+    """
+    if isinstance(layers, str):
+        layers = (layers,)
+    unknown = [name for name in layers if name not in maps]
+    if unknown or not layers:
+        raise ValueError(f"no maps for layers {unknown}; available: {list(maps)}")
+    i = _check_index(index, len(images), "digit")
+    widths = [1.0] + [1.6 if np.asarray(maps[name]).shape[1] <= 8 else 1.8 for name in layers]
+    axes = fig.subplots(1, 1 + len(layers), gridspec_kw={"width_ratios": widths})
+    axes[0].imshow(np.asarray(images[i]), cmap="gray_r")
+    head = f"digit #{i}" + (f", label {int(labels[i])}" if labels is not None else "")
+    axes[0].set_title(title + ("\n" if title else "") + head, fontsize=9)
+    for ax, name in zip(axes[1:], layers):
+        m = np.asarray(maps[name])
+        if m.ndim != 4:
+            raise ValueError(f"maps[{name!r}] must be (N, C, h, w), got shape {m.shape}")
+        fm = m[i]
+        C = fm.shape[0]
+        ncols = 3 if C <= 6 else 4
+        lim = float(np.abs(m).max()) or 1.0
+        ax.imshow(_mosaic(fm, ncols), cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_title(f"{name}: {C} maps of {fm.shape[1]}×{fm.shape[2]}", fontsize=9)
+    for ax in axes:
+        ax.set_xticks([]), ax.set_yticks([])
+
+
+def render_confusion(fig, labels, predictions, num_classes: int = 10,
+                     class_names: Sequence[str] | None = None, title: str = "") -> None:
+    """Confusion matrix with counts: rows are true classes, columns predictions; off-diagonal
+    cells (the errors) in red. Shapes: labels (N,), predictions (N,) ints in [0, num_classes)."""
+    from .train import confusion_matrix
+
+    cm = confusion_matrix(labels, predictions, num_classes)
+    names = list(class_names) if class_names is not None else [str(k) for k in range(num_classes)]
+    if len(names) != num_classes:
+        raise ValueError(f"{len(names)} class names for {num_classes} classes")
+    ax = fig.subplots()
+    errors = cm.copy()
+    np.fill_diagonal(errors, 0)
+    ax.imshow(np.where(np.eye(num_classes, dtype=bool), np.nan, errors), cmap="Reds",
+              vmin=0, vmax=max(1, errors.max()))
+    for (r, c), v in np.ndenumerate(cm):
+        if v:
+            ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
+                    color="black" if r != c else "tab:green", fontweight="bold" if r == c else None)
+    ax.set_xticks(range(num_classes), names, fontsize=8)
+    ax.set_yticks(range(num_classes), names, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    acc = np.trace(cm) / max(1, cm.sum())
+    ax.set_title((title + ": " if title else "") + f"{cm.sum() - np.trace(cm)} errors of "
+                 f"{cm.sum()} ({100 * acc:.1f}% correct)", fontsize=10)
+
+
+def render_misclassified(fig, images: np.ndarray, labels, predictions, confidence=None,
+                         max_n: int = 20, ncols: int = 10) -> None:
+    """The first ``max_n`` misclassified digits, titled "true→predicted" (and the probability
+    the model gave its wrong answer). Shapes: images (N, H, W), labels/predictions (N,),
+    confidence (N,) or None."""
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    wrong = np.flatnonzero(labels != predictions)[:max_n]
+    if len(wrong) == 0:
+        raise ValueError("no misclassified digits: every prediction is right")
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    nrows = -(-len(wrong) // ncols)
+    axes = fig.subplots(nrows, min(ncols, len(wrong)), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, k in zip(axes.flat, wrong):
+        ax.imshow(np.asarray(images[k]), cmap="gray_r")
+        text = f"{labels[k]}→{predictions[k]}"
+        if confidence is not None:
+            text += f" ({float(confidence[k]):.2f})"
+        ax.set_title(text, fontsize=8, color="tab:red")
+
+
+from functools import lru_cache as _lru_cache  # noqa: E402
+
+_SURFACE_VIEW = {"ravine": (-2.5, 2.5, -1.2, 1.2), "rosenbrock": (-2.0, 2.0, -1.0, 3.0),
+                 "bumpy": (-2.5, 2.5, -2.5, 2.5)}
+
+
+@_lru_cache(maxsize=None)
+def _surface_grid(surface: str):
+    """The (X, Y, L) grid (120 x 120) of a surface's view, computed once per surface."""
+    from .train import surface_loss
+
+    x0, x1, y0, y1 = _SURFACE_VIEW[surface]
+    X, Y = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
+    return X, Y, surface_loss(surface, X, Y)
+
+
+def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: float = 0.9,
+                    steps: int = 50, start_x: float = -2.0, start_y: float = 1.0,
+                    noise: float = 0.0) -> None:
+    """Gradient descent with and without momentum on a 2-D loss surface: the paths on the
+    contour plot (left) and the loss per step (right, log scale).
+
+    Both runs use AlexNet's rule v <- momentum * v - lr * grad, w <- w + v (plain: momentum 0)
+    from the same start, with the same gradient noise (``noise`` > 0 imitates mini-batches).
+    """
+    from .train import LOSS_SURFACES, momentum_path, surface_loss
+
+    if surface not in LOSS_SURFACES:
+        raise ValueError(f"surface must be one of {LOSS_SURFACES}, got {surface!r}")
+    x0, x1, y0, y1 = _SURFACE_VIEW[surface]
+    if not (x0 <= start_x <= x1 and y0 <= start_y <= y1):
+        raise ValueError(f"start ({start_x:g}, {start_y:g}) is outside the {surface} view "
+                         f"x in [{x0}, {x1}], y in [{y0}, {y1}]: move the start sliders")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}: with 1 or more the "
+                         "velocity never decays")
+    if lr <= 0:
+        raise ValueError(f"the learning rate must be > 0, got {lr}")
+    X, Y, Z = _surface_grid(surface)
+    runs = [("plain (momentum 0)", 0.0, "tab:blue")]
+    if momentum > 0:
+        runs.append((f"momentum {momentum:g}", momentum, "tab:orange"))
+    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
+    ax.contour(X, Y, np.log1p(Z), levels=18, cmap="viridis", linewidths=0.8)
+    notes = []
+    for name, mu, color in runs:
+        path = momentum_path(surface, (start_x, start_y), lr, mu, steps, noise=noise)
+        diverged = len(path) < steps + 1
+        loss = surface_loss(surface, path[:, 0], path[:, 1])
+        ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=2, linewidth=1.2,
+                label=name)
+        ax2.plot(np.arange(len(loss)), np.maximum(loss, 1e-12), color=color, label=name)
+        end = f"diverged after {len(path) - 1} steps" if diverged else f"final loss {loss[-1]:.2g}"
+        notes.append(f"{name.split(' (')[0]}: {end}")
+    ax.plot([start_x], [start_y], "k*", markersize=9)
+    ax.set_xlim(x0, x1), ax.set_ylim(y0, y1)
+    ax.set_title(f"{surface}, lr {lr:g}, {steps} steps" + (f", noise {noise:g}" if noise else ""),
+                 fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("step")
+    ax2.set_title("loss", fontsize=9)
+    ax2.grid(alpha=0.3)
+    ax2.text(0.02, 0.02, "\n".join(notes), transform=ax2.transAxes, fontsize=7, va="bottom")
+
+
+def render_activation_maps(fig, image: np.ndarray, maps: np.ndarray, names: Sequence[str],
+                           title: str = "") -> None:
+    """An input image and the activation maps of several filters (one output volume).
+
+    Shapes: image (H, W, 3) or (H, W), maps (F, H_out, W_out), names F strings. A map whose
+    values are all >= 0 is drawn in gray; a signed one on a diverging map centred on 0.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"maps must be (F, H_out, W_out), got shape {maps.shape}")
+    if len(names) != len(maps):
+        raise ValueError(f"{len(maps)} maps but {len(names)} names")
+    axes = fig.subplots(1, len(maps) + 1)
+    axes[0].imshow(image, cmap=None if np.ndim(image) == 3 else "gray")
+    axes[0].set_title(title or "input", fontsize=9)
+    for ax, m, name in zip(axes[1:], maps, names):
+        if m.min() >= 0:
+            ax.imshow(m, cmap="gray")
+        else:
+            lim = np.abs(m).max() + 1e-12
+            ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        ax.set_title(name, fontsize=9)
+    for ax in axes:
+        _conv_bare(ax)
+
+
+def render_kernel_gallery(fig, images: dict, kernels: Sequence[str], edge_strength: bool = True
+                          ) -> None:
+    """Classic kernels (names of :data:`course_utils.conv.KERNELS`) applied to gray versions of
+    photos: one row per photo, one column per kernel, plus the Sobel edge strength
+    sqrt(gx² + gy²). Zero padding 1 keeps the size.
+
+    Shapes: images maps names to (H, W, 3) or (H, W) arrays in [0, 1].
+    """
+    from .conv import correlate2d, kernel
+
+    if not images or not kernels:
+        raise ValueError("need at least one image and one kernel")
+    ncols = len(kernels) + bool(edge_strength)
+    axes = fig.subplots(len(images), ncols, squeeze=False)
+    for r, (row, (name, img)) in enumerate(zip(axes, images.items())):
+        g = _gray(img)
+        for c, (ax, kname) in enumerate(zip(row, kernels)):
+            k = kernel(kname)
+            fmap = correlate2d(g, k, padding=(k.shape[0] // 2, k.shape[1] // 2))
+            if abs(k.sum()) < 1e-12:       # edge detectors: signed, centred on 0
+                lim = np.percentile(np.abs(fmap), 99.5) + 1e-12
+                ax.imshow(fmap, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            else:
+                ax.imshow(fmap, cmap="gray", vmin=0, vmax=1)
+            label = kname if r == 0 else ""
+            ax.set_title((f"{name}: {label}" if label else name) if c == 0 else label, fontsize=9)
+        if edge_strength:
+            gx = correlate2d(g, kernel("sobel x"), padding=1)
+            gy = correlate2d(g, kernel("sobel y"), padding=1)
+            row[-1].imshow(np.hypot(gx, gy), cmap="gray_r")
+            row[-1].set_title("edge strength √(gx²+gy²)" if r == 0 else "", fontsize=9)
+    for ax in axes.flat:
+        _conv_bare(ax)

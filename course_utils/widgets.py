@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
+           "feature_map_explorer", "momentum_explorer",
            "demo_apps", "digit_explorer", "pooling_explorer", "param_growth_explorer",
-           "pooling_demo_grid"]
+           "pooling_demo_grid", "flashlight_explorer", "flashlight_demo_grid",
+           "kernel_playground", "stride_padding_explorer"]
 
 
 def slider(description: str, min: int, max: int, value: int | None = None, step: int = 1):
@@ -165,12 +167,13 @@ def app(render: Callable, fixed: dict | None = None, figsize=(6.4, 4.0), title: 
 # --- explorers ----------------------------------------------------------------------------------
 
 def digit_explorer(images, labels) -> App:
-    """Browse digits as pictures and as the grids of numbers a network sees (notebook 00)."""
+    """Browse digits, and read any 8x8 patch of one as the numbers a network sees (notebook 00)."""
     from .viz import render_digit
 
-    return app(render_digit, fixed=dict(images=images, labels=labels), figsize=(7.5, 3.6),
+    h, w = images.shape[1:3]
+    return app(render_digit, fixed=dict(images=images, labels=labels, size=8), figsize=(7.5, 3.6),
                index=slider("digit #", 0, len(images) - 1, 0),
-               show=choice("show", ["picture", "numbers", "both"], "both"))
+               row=slider("patch row", 0, h - 8, 10), col=slider("patch column", 0, w - 8, 10))
 
 
 def pooling_demo_grid(seed: int = 4, shape: tuple[int, int] = (6, 6)):
@@ -214,6 +217,173 @@ def demo_apps() -> dict[str, Callable[[], App]]:
 
     return {
         "digit_explorer": lambda: digit_explorer(*data.load_mnist("test")),
+        "feature_map_explorer": lambda: _lenet_feature_demo(),
+        "momentum_explorer": lambda: momentum_explorer(),
         "pooling_explorer": lambda: pooling_explorer(),
         "param_growth_explorer": lambda: param_growth_explorer(),
+        "flashlight_explorer": lambda: flashlight_explorer(),
+        "kernel_playground": lambda: kernel_playground(
+            {name: data.load_image(name) for name in ("chelsea", "brick")}),
+        "stride_padding_explorer": lambda: stride_padding_explorer(),
     }
+
+
+# --- chapter 1: convolution, stride and padding (notebooks 02 and 03) ---------------------------
+
+def flashlight_demo_grid():
+    """A 7x7 "7" drawn with 9s on 0s: the flashlight explorer's default input."""
+    import numpy as np
+
+    return np.array([[0, 0, 0, 0, 0, 0, 0],
+                     [0, 9, 9, 9, 9, 9, 0],
+                     [0, 0, 0, 0, 9, 0, 0],
+                     [0, 0, 0, 9, 0, 0, 0],
+                     [0, 0, 9, 0, 0, 0, 0],
+                     [0, 0, 9, 0, 0, 0, 0],
+                     [0, 0, 0, 0, 0, 0, 0]])
+
+
+FLASHLIGHT_KERNELS = ("vertical edge", "horizontal edge", "sharpen", "outline", "identity")
+"""Kernels offered by :func:`flashlight_explorer` (integer weights, so the products stay readable)."""
+
+
+def flashlight_explorer(image=None, kernels=FLASHLIGHT_KERNELS, stride=1, padding=0) -> App:
+    """The sliding window of a convolution, one position at a time: receptive field, products,
+    sum and the growing feature map (notebook 02). ``image`` (H, W), small; by default
+    :func:`flashlight_demo_grid`."""
+    from .conv import _pair, kernel, output_size
+    from .viz import render_flashlight
+
+    image = flashlight_demo_grid() if image is None else image
+    (sh, sw), (ph, pw) = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
+    positions = (output_size(image.shape[0], 3, sh, ph) * output_size(image.shape[1], 3, sw, pw))
+
+    def render(fig, kernel_name, step):
+        render_flashlight(fig, image, kernel(kernel_name), step, stride, padding)
+
+    return app(render, figsize=(9.0, 3.6),
+               kernel_name=choice("kernel", list(kernels)),
+               step=slider("position", 0, positions - 1, 0))
+
+
+PLAYGROUND_WEIGHTS = [f"k{r}{c}" for r in range(3) for c in range(3)]
+
+
+def kernel_playground(images: dict, preset: str = "sobel x") -> App:
+    """Edit a 3x3 kernel, pick a photo, see the feature map (notebook 02).
+
+    ``images`` maps names to (H, W) or (H, W, 3) arrays in [0, 1]. The "kernel" menu offers the
+    classic kernels of :data:`course_utils.conv.KERNELS` and "custom"; in "custom" the nine
+    sliders (row by row: k00 is the top-left weight) are the kernel. Moving a slider switches
+    to "custom", starting from the values the sliders hold.
+    """
+    import numpy as np
+
+    from .conv import KERNELS
+    from .viz import render_feature_map
+
+    if not images:
+        raise ValueError("kernel_playground needs at least one image")
+    start = np.array(KERNELS[preset], dtype=float) if preset in KERNELS else np.zeros((3, 3))
+    presets = [*KERNELS, "custom"]
+    menu = choice("kernel", presets, preset if preset in KERNELS else "custom", buttons=False)
+    sliders = {name: fslider(name, -4.0, 4.0, float(np.clip(start.flat[k], -4, 4)), 0.25)
+               for k, name in enumerate(PLAYGROUND_WEIGHTS)}
+    for sl in sliders.values():
+        sl.layout.width = "31%"
+
+    def to_custom(change):  # the user edits a weight: the sliders now define the kernel
+        if menu.value != "custom" and change["new"] != change["old"]:
+            menu.value = "custom"
+
+    for sl in sliders.values():  # before the App observes them, so a move renders once in custom
+        sl.observe(to_custom, names="value")
+
+    def render(fig, photo, kernel_name, **weights):
+        if kernel_name == "custom":
+            k = np.array([weights[name] for name in PLAYGROUND_WEIGHTS], dtype=float).reshape(3, 3)
+        else:
+            k = np.array(KERNELS[kernel_name], dtype=float)
+        render_feature_map(fig, images[photo], k, title=f"{photo} ({kernel_name})")
+
+    return app(render, figsize=(8.5, 3.4),
+               photo=choice("photo", list(images), buttons=False), kernel_name=menu, **sliders)
+
+
+def stride_padding_explorer(n_max: int = 12, f_max: int = 7, s_max: int = 4, p_max: int = 3) -> App:
+    """Choose n, f, s, p: every window position on the padded input, the output size, and a
+    warning with the padding that fixes a non-integer (n - f + 2p) / s (notebook 03)."""
+    from .viz import render_stride_padding
+
+    return app(render_stride_padding, figsize=(6.0, 5.4),
+               n=slider("input n", 3, n_max, 7), f=slider("window f", 1, f_max, 3),
+               s=slider("stride s", 1, s_max, 2), p=slider("padding p", 0, p_max, 0))
+
+
+# --- chapter 2: LeNet-5's feature maps, momentum on a loss surface (notebooks 05 and 07) -------
+
+def feature_map_explorer(models: dict, X, y=None, n: int = 100,
+                         layers: tuple = ("C1", "C3")) -> App:
+    """Pick a test digit (and a network), see its C1 and C3 feature maps (notebook 05).
+
+    ``models`` maps names to LeNet-5 models (anything with ``features(x) -> dict``); ``X`` is
+    (N, 1, 32, 32), ``y`` (N,). The maps of the first ``n`` digits are computed once, in eval
+    mode, so moving the slider only draws.
+    """
+    import torch
+
+    from .viz import render_feature_maps
+
+    if not models:
+        raise ValueError("feature_map_explorer needs at least one model")
+    X = X[:n]
+    maps = {}
+    for name, model in models.items():
+        was_training = model.training
+        model.eval()
+        device = next(model.parameters()).device
+        with torch.no_grad():
+            feats = model.features(X.to(device))
+        model.train(was_training)
+        maps[name] = {k: feats[k].cpu().numpy() for k in layers}
+    images = X[:, 0].cpu().numpy()
+    labels = None if y is None else y[:n].cpu().numpy()
+
+    def render(fig, network, index, layer):
+        shown = layers if layer == "all" else (layer,)
+        render_feature_maps(fig, images, maps[network], labels, index, shown, title=network)
+
+    return app(render, figsize=(8.0, 3.0),
+               network=choice("network", list(models)),
+               index=slider("digit #", 0, len(images) - 1, 0),
+               layer=choice("layers", ["all", *layers]))
+
+
+def momentum_explorer(surface: str = "ravine") -> App:
+    """Gradient descent with and without momentum on a 2-D loss surface (notebook 07): choose
+    the surface, learning rate, momentum, number of steps, start point and gradient noise."""
+    from .train import LOSS_SURFACES
+    from .viz import render_momentum
+
+    return app(render_momentum, figsize=(7.5, 3.3),
+               surface=choice("surface", list(LOSS_SURFACES), surface),
+               lr=fslider("learning rate", 0.005, 0.1, 0.02, 0.005, ".3f"),
+               momentum=fslider("momentum", 0.0, 0.95, 0.9, 0.05),
+               steps=slider("steps", 10, 200, 60, 10),
+               start_x=fslider("start x", -2.0, 2.0, -2.0, 0.5),
+               start_y=fslider("start y", -1.0, 1.0, 1.0, 0.5),
+               noise=fslider("gradient noise", 0.0, 2.0, 0.0, 0.5))
+
+
+def _lenet_feature_demo() -> App:
+    """feature_map_explorer on untrained (seeded) classic and modern LeNet-5s and 30 test digits."""
+    import torch
+
+    from .data import mnist_tensors
+    from .models import LeNet5
+
+    X, y = mnist_tensors("test", size=32)
+    with torch.random.fork_rng():  # seeded weights, without touching the caller's random state
+        torch.manual_seed(0)
+        models = {"classic": LeNet5("classic"), "modern": LeNet5("modern")}
+    return feature_map_explorer(models, X, y, n=30)

@@ -109,6 +109,9 @@ def summary(model, input_shape, depth: int | None = None, device=None) -> Summar
 
     if not isinstance(model, torch.nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if isinstance(input_shape, (str, bytes)):
+        raise ValueError(f"input_shape must be a tuple of ints such as (1, 32, 32), "
+                         f"got {input_shape!r}")
     try:
         input_shape = tuple(int(d) for d in input_shape)
     except TypeError:

@@ -30,6 +30,7 @@ __all__ = ["BasicBlock", "plain_net", "residual_net", "weight_layers", "count_we
            "layer_grad_norms"]
 
 _NORMS = (None, "batch")
+_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 _INITS = ("he", "default")
 
 
@@ -44,6 +45,12 @@ def _check(depth, width, in_channels, num_classes, norm, init, min_depth: int, k
     if init not in _INITS:
         raise ValueError(f"{kind}: init must be one of {_INITS} ('he': N(0, 2/fan_in) as in He et "
                          f"al. 2015, 'default': PyTorch's own), got {init!r}")
+
+
+def _check_pool(pool, kind: str) -> None:
+    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+        raise ValueError(f"{kind}: pool (the head's average-pool output size) must be an integer "
+                         f">= 1 and at most the input's height and width, got {pool!r}")
 
 
 def _conv(c_in: int, c_out: int, norm: str | None) -> nn.Conv2d:
@@ -80,9 +87,9 @@ class BasicBlock(nn.Module):
         return self.relu(x + out)                  # identity shortcut
 
 
-def _head(width: int, num_classes: int) -> list[nn.Module]:
-    # global average pool (N, width, H, W) -> (N, width), then the FC layer -> (N, num_classes)
-    return [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, num_classes)]
+def _head(width: int, num_classes: int, pool: int) -> list[nn.Module]:
+    # average pool to pool×pool: (N, width, H, W) -> (N, width·pool²), then FC -> (N, num_classes)
+    return [nn.AdaptiveAvgPool2d(pool), nn.Flatten(), nn.Linear(width * pool * pool, num_classes)]
 
 
 def _init(model: nn.Module, init: str) -> nn.Module:
@@ -98,27 +105,35 @@ def _init(model: nn.Module, init: str) -> nn.Module:
 
 
 def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
-              norm: str | None = None, init: str = "he") -> nn.Sequential:
-    """A plain stack of ``depth`` weight layers: ``depth - 1`` 3×3 convs (each followed by ReLU)
-    and one FC layer after global average pooling.
+              norm: str | None = None, init: str = "he", pool: int = 1,
+              activation: str = "relu") -> nn.Sequential:
+    """A plain stack of ``depth`` weight layers: ``depth - 1`` 3×3 convs (each followed by the
+    activation) and one FC layer after average pooling to ``pool``×``pool``.
 
-    Shape: (N, in_channels, H, W) -> (N, num_classes) logits; every conv keeps H×W.
-    Parameters (norm=None): 9·in_channels·width + width  +  (depth - 2)·(9·width² + width)
-    + width·num_classes + num_classes.
+    Shape: (N, in_channels, H, W) -> (N, num_classes) logits; every conv keeps H×W, the head
+    averages each map over a ``pool``×``pool`` grid of regions (``pool=1``: global average pooling).
+    Parameters (norm=None): (9·in_channels·width + width) + (depth - 2)·(9·width² + width)
+    + (width·pool²·num_classes + num_classes).
+    ``activation``: "relu" (default), "tanh" or "sigmoid" (for AlexNet's ReLU-vs-tanh argument).
 
     >>> net = plain_net(4, width=8)
     >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
     (4, (2, 10))
     """
     _check(depth, width, in_channels, num_classes, norm, init, 2, "plain_net")
-    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), nn.ReLU()]
+    _check_pool(pool, "plain_net")
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"plain_net: activation must be one of {tuple(_ACTIVATIONS)}, "
+                         f"got {activation!r}")
+    act = _ACTIVATIONS[activation]
+    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), act()]
     for _ in range(depth - 2):
-        layers += [_conv(width, width, norm), _norm(width, norm), nn.ReLU()]
-    return _init(nn.Sequential(*layers, *_head(width, num_classes)), init)
+        layers += [_conv(width, width, norm), _norm(width, norm), act()]
+    return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
 
 
 def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
-                 norm: str | None = None, init: str = "he") -> nn.Sequential:
+                 norm: str | None = None, init: str = "he", pool: int = 1) -> nn.Sequential:
     """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then global
     average pooling and one FC layer: ``depth`` weight layers, the same ones as
     ``plain_net(depth, ...)`` (hence the same parameter count), plus the shortcuts.
@@ -130,12 +145,13 @@ def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes:
     (8, (2, 10))
     """
     _check(depth, width, in_channels, num_classes, norm, init, 4, "residual_net")
+    _check_pool(pool, "residual_net")
     if depth % 2:
         raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
                          f"FC layer, so it must be even (4, 6, 8, ...), got {depth}")
     layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), nn.ReLU()]
     layers += [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
-    return _init(nn.Sequential(*layers, *_head(width, num_classes)), init)
+    return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
 
 
 def weight_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
