@@ -37,11 +37,13 @@ student: setup
 bench: setup
 	$(PY) tools/bench_notebooks.py
 
-nav: setup
+nav: setup   # navigation bars, and slide metadata that jupyterlab-deck can show
 	$(PY) tools/navigation.py
+	$(PY) tools/deck_compat.py
 
 execute: setup   # re-execute notebooks and save them (NB=notebooks/02_convolution.ipynb, or all)
 	$(PY) tools/navigation.py
+	$(PY) tools/deck_compat.py
 	$(PY) tools/nbrun.py $(if $(filter all,$(NB)),notebooks/[0-9][0-9]_*.ipynb,$(NB))
 
 clean:

@@ -35,7 +35,8 @@ __all__ = ["WrongAnswer", "STUB_MESSAGE", "stub_error", "checker", "expect_equal
            "expect_shape", "check_answer", "check_to_unit_range", "check_neuron_weights",
            "check_pool2d", "check_conv2d_naive", "check_output_size",
            "check_lenet_sizes", "LENET_LAYERS",
-           "check_conv_params", "check_trainable_subsampling", "check_alexnet_step"]
+           "check_conv_params", "check_trainable_subsampling", "check_alexnet_step",
+           "check_conv_layer_stats"]
 
 STUB_MESSAGE = "Exercise not done yet: replace this line with your code"
 """The message of the ``NotImplementedError`` that student stubs raise (see tools/make_student.py)."""
@@ -227,7 +228,7 @@ def check_pool2d(student_fn) -> str:
     return f"passes {len(cases)} cases: all three modes, default and overlapping strides, leftovers."
 
 
-# --- 02 · Convolution and 03 · Stride and padding ------------------------------------------------
+# --- 02 · Convolution and 03 · Stride and padding -----------------------------------------------
 
 @checker("conv2d_naive")
 def check_conv2d_naive(student_fn) -> str:
@@ -260,8 +261,8 @@ def check_conv2d_naive(student_fn) -> str:
         want = conv2d(x, w, b, s, p)
         got = student_fn(x.copy(), w.copy(), b.copy(), s, p)
         expect_shape(got, want.shape, where,
-                     "the output is (N, F, H_out, W_out) with H_out = (H - KH + 2*padding) // stride"
-                     " + 1 (same for W); pad first, then slide")
+                     "the output is (N, F, H_out, W_out) with H_out = "
+                     "(H - KH + 2*padding) // stride + 1 (same for W); pad first, then slide")
         hints = {1: "out[n, f, i, j] = sum of w[f] * the window of x starting at row i*stride, "
                     "column j*stride",
                  2: "do not flip the kernel: multiply w[f, c, u, v] with x_pad[n, c, i*s + u, "
@@ -403,3 +404,39 @@ def check_alexnet_step(student_fn) -> str:
         expect_close(got_w, want_w, where=f"{where}, new weights", rtol=1e-9, atol=1e-12,
                      hint="w_new = w + v_new")
     return "takes the same steps as course_utils.train.AlexNetSGD."
+
+
+# --- chapter 2: classic architectures (notebook 06) -------------------------------------------------
+
+@checker("conv_layer_stats")
+def check_conv_layer_stats(student_fn) -> str:
+    """``student_fn(n, c_in, c_out, f, s, p) -> (side, params, neurons)`` for a square n×n×c_in
+    input and a conv layer of c_out f×f filters with stride s, padding p and biases:
+    side = floor((n - f + 2p) / s) + 1, params = c_out·(f·f·c_in + 1), neurons = side²·c_out.
+    Checked against ``torch.nn.Conv2d`` run on the meta device (shapes only)."""
+    import torch
+
+    cases = [(224, 3, 96, 11, 4, 2), (27, 96, 256, 5, 1, 2), (13, 256, 384, 3, 1, 1),
+             (224, 3, 64, 3, 1, 1), (32, 1, 6, 5, 1, 0), (7, 2, 4, 3, 2, 0), (10, 3, 5, 4, 3, 1)]
+    for n, c_in, c_out, f, s, p in cases:
+        conv = torch.nn.Conv2d(c_in, c_out, f, stride=s, padding=p, device="meta")
+        side = conv(torch.empty(1, c_in, n, n, device="meta")).shape[-1]
+        want = (side, sum(q.numel() for q in conv.parameters()), side * side * c_out)
+        got = student_fn(n, c_in, c_out, f, s, p)
+        where = f"n={n}, c_in={c_in}, c_out={c_out}, f={f}, s={s}, p={p}"
+        if not (isinstance(got, (tuple, list)) and len(got) == 3):
+            raise WrongAnswer(f"{where}: got {_short(got)}, expected a tuple (side, params, neurons)")
+        g_side, g_params, g_neurons = got
+        expect_equal(g_side, want[0], where + ", output side",
+                     hint="side = (n - f + 2p) // s + 1 (rounded down, plus the first position)")
+        if g_params == c_out * f * f * c_in:
+            raise WrongAnswer(f"{where}: got {g_params} parameters, expected {want[1]}. Hint: each "
+                              "of the c_out filters also has one bias")
+        expect_equal(g_params, want[1], where + ", parameters",
+                     hint="a filter spans all c_in input maps: f·f·c_in weights + 1 bias, and "
+                          "there are c_out filters; the input size n does not matter")
+        expect_equal(g_neurons, want[2], where + ", neurons",
+                     hint="one neuron per output value: side × side positions in each of the "
+                          "c_out maps")
+    return (f"matches torch.nn.Conv2d on {len(cases)} layers; AlexNet's conv1 has 55×55×96 = "
+            "290,400 neurons sharing 34,944 parameters.")

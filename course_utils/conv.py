@@ -21,6 +21,7 @@ says what was wrong and what is allowed.
 from __future__ import annotations
 
 import numbers
+import time
 import timeit
 
 import numpy as np
@@ -124,10 +125,9 @@ def output_size(n: int, f: int, s: int = 1, p: int = 0, strict: bool = False) ->
                f"the last {span % s} row(s)/column(s) of the padded input are never visited. ")
         fix = fixing_padding(n, f, s, p)
         if fix is None:
+            other = f"f={f + 1} or f={f - 1}" if f > 1 else f"f={f + 1}"
             msg += (f"No padding fixes it with stride {s}: 2p is always even and n - f = {n - f} "
-                    f"is odd. Change the window to f={f + 1} or f={f - 1}, or the stride.") \
-                if f > 1 else (f"No padding fixes it with stride {s}: 2p is always even and "
-                               f"n - f = {n - f} is odd. Change the window to f={f + 1} or the stride.")
+                    f"is odd. Change the window to {other}, or the stride.")
         else:
             msg += (f"Padding p={fix} fixes it: ({n} - {f} + 2*{fix}) / {s} = "
                     f"{(n - f + 2 * fix) // s}.")
@@ -297,7 +297,8 @@ def conv2d(x, w, b=None, stride=1, padding=0) -> np.ndarray:
         c = cols[:, :, :, :m]
         for u in range(KH):        # cols[c, u, v, n, i, j] = x_pad[n0 + n, c, i*sh + u, j*sw + v]
             for v in range(KW):
-                c[:, u, v] = xp[:, n0:n0 + m, u:u + sh * (Ho - 1) + 1:sh, v:v + sw * (Wo - 1) + 1:sw]
+                c[:, u, v] = xp[:, n0:n0 + m, u:u + sh * (Ho - 1) + 1:sh,
+                                v:v + sw * (Wo - 1) + 1:sw]
         # out[n, f, (i, j)] = sum_k w2[f, k] * cols[k, n, (i, j)]: one matrix product per image
         np.matmul(w2, c.reshape(K, m, HW).transpose(1, 0, 2), out=out[n0:n0 + m].reshape(m, F, HW))
     if b is not None:
@@ -339,11 +340,14 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
 
 # --- speed ----------------------------------------------------------------------------------------
 
-def benchmark_conv2d(repeats: int = 30, number: int = 10, shape=(8, 3, 32, 32), filters=(16, 3, 3, 3),
-                     padding: int = 1, verbose: bool = True) -> dict:
+def benchmark_conv2d(repeats: int = 30, number: int = 10, shape=(8, 3, 32, 32),
+                     filters=(16, 3, 3, 3), padding: int = 1, verbose: bool = True,
+                     pause: float = 0.3) -> dict:
     """Time :func:`conv2d` against ``torch.nn.functional.conv2d`` (float32, CPU, best of ``repeats``
     rounds of ``number`` calls, in up to three alternating blocks).
 
+    Each block starts after ``pause`` seconds of rest, so that neither library's idle worker
+    threads are still spinning on the cores while the other one is timed.
     Returns ``{"numpy_s": ..., "torch_s": ..., "ratio": numpy_s / torch_s}`` (seconds per call);
     the course's target is a ratio of at most 4 on x (8, 3, 32, 32), w (16, 3, 3, 3), padding 1.
     """
@@ -362,10 +366,12 @@ def benchmark_conv2d(repeats: int = 30, number: int = 10, shape=(8, 3, 32, 32), 
     t_numpy = t_torch = float("inf")
     blocks = max(1, min(3, repeats))
     with torch.no_grad():
-        # blocks of repeats, alternating: both see the same load on a shared machine, and neither
-        # library's worker threads are still spinning while the other one is being timed
+        # blocks of repeats, alternating, so that both see the same load on a shared machine; the
+        # pause lets the other library's worker threads stop spinning (OpenBLAS and OpenMP threads
+        # busy-wait for a while after each call and would steal the cores from the one timed)
         for _ in range(blocks):
-            for run, which in ((run_numpy, "numpy"), (run_torch, "torch")):
+            for run, which in ((run_torch, "torch"), (run_numpy, "numpy")):
+                time.sleep(pause)
                 run()  # warm up
                 best = min(timeit.repeat(run, number=number, repeat=-(-repeats // blocks))) / number
                 if which == "numpy":
@@ -375,6 +381,6 @@ def benchmark_conv2d(repeats: int = 30, number: int = 10, shape=(8, 3, 32, 32), 
     result = {"numpy_s": t_numpy, "torch_s": t_torch, "ratio": t_numpy / t_torch}
     if verbose:
         print(f"conv2d x{tuple(shape)} w{tuple(filters)} padding {padding}: NumPy "
-              f"{t_numpy * 1e6:.0f} µs, torch {t_torch * 1e6:.0f} µs, ratio {result['ratio']:.2f} "
-              "(target <= 4)")
+              f"{t_numpy * 1e6:.0f} µs, torch {t_torch * 1e6:.0f} µs, "
+              f"ratio {result['ratio']:.2f} (target <= 4)")
     return result

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 import torch
 
 __all__ = ["AlexNetSGD", "History", "fit", "evaluate", "predict", "batches", "random_shift",
+           "affine_images", "random_affine",
            "confusion_matrix", "LOSS_SURFACES", "surface_loss", "surface_grad", "momentum_path"]
 
 METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds")
@@ -246,6 +247,57 @@ def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator
     n = torch.arange(N, device=x.device)[:, None, None]
     out = pad.permute(0, 2, 3, 1)[n, rows[:, :, None], cols[:, None, :]]     # (N, H, W, C)
     return out.permute(0, 3, 1, 2).contiguous()
+
+
+def affine_images(x: torch.Tensor, angle, scale, shift) -> torch.Tensor:
+    """Rotate, scale and translate each image about its centre (bilinear, border repeated).
+
+    Shapes: x (N, C, H, W); angle (N,) in degrees (counter-clockwise as displayed), scale (N,),
+    shift (N, 2) in pixels (dx to the right, dy down) -> (N, C, H, W).
+    Math: out(p) = x(c + R(-angle) (p - c - shift) / scale) for every pixel centre p, with c the
+    image centre; values between pixel centres are interpolated bilinearly.
+    """
+    if x.ndim != 4:
+        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    N, _, H, W = x.shape
+    angle, scale = (torch.as_tensor(a, dtype=x.dtype, device=x.device).reshape(-1) for a in
+                    (angle, scale))
+    shift = torch.as_tensor(shift, dtype=x.dtype, device=x.device).reshape(-1, 2)
+    if not len(angle) == len(scale) == len(shift) == N:
+        raise ValueError(f"angle, scale and shift need one entry per image ({N}), got "
+                         f"{len(angle)}, {len(scale)}, {len(shift)}")
+    if bool((scale <= 0).any()):
+        raise ValueError("scale must be > 0")
+    a = -torch.deg2rad(angle)   # y points down, so a counter-clockwise turn on screen is negative
+    cos, sin = torch.cos(a) / scale, torch.sin(a) / scale
+    # affine_grid maps output coordinates (x right, y down, in [-1, 1]) to input coordinates
+    theta = torch.zeros(N, 2, 3, dtype=x.dtype, device=x.device)
+    theta[:, 0, 0], theta[:, 0, 1] = cos, (H / W) * sin
+    theta[:, 1, 0], theta[:, 1, 1] = -(W / H) * sin, cos
+    t = torch.stack([shift[:, 0] * 2 / W, shift[:, 1] * 2 / H], dim=1)      # pixels -> [-1, 1]
+    theta[:, :, 2] = -(theta[:, :, :2] @ t[:, :, None])[:, :, 0]
+    grid = torch.nn.functional.affine_grid(theta, list(x.shape), align_corners=False)
+    return torch.nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="border",
+                                           align_corners=False)
+
+
+def random_affine(x: torch.Tensor, max_shift: float = 2.0, max_rotation: float = 10.0,
+                  max_scale: float = 0.1, generator: torch.Generator | None = None
+                  ) -> torch.Tensor:
+    """Random planar distortions (data augmentation), one per image, as LeCun et al. (1998) used.
+
+    Shapes: (N, C, H, W) -> (N, C, H, W). Each image gets, uniformly at random, a rotation in
+    [-max_rotation, max_rotation] degrees, a scale in [1 - max_scale, 1 + max_scale] and a shift
+    in [-max_shift, max_shift] pixels along each axis (see :func:`affine_images`).
+    """
+    if x.ndim != 4:
+        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    if min(max_shift, max_rotation, max_scale) < 0 or max_scale >= 1:
+        raise ValueError("max_shift and max_rotation must be >= 0 and max_scale in [0, 1), got "
+                         f"{max_shift}, {max_rotation}, {max_scale}")
+    u = torch.rand(len(x), 4, generator=generator) * 2 - 1                  # uniform in [-1, 1)
+    return affine_images(x, u[:, 0] * max_rotation, 1 + u[:, 1] * max_scale,
+                         u[:, 2:] * max_shift)
 
 
 # --- evaluation -----------------------------------------------------------------------------------

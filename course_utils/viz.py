@@ -9,7 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["render_history", "render_feature_maps", "render_confusion", "render_misclassified",
+__all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
+           "render_history", "render_feature_maps", "render_confusion", "render_misclassified",
            "render_momentum",
            "render_digit", "render_digit_grid", "render_image_channels", "render_pooling",
            "render_param_growth", "render_flashlight",
@@ -227,7 +228,7 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
 # --- chapter 1: convolution, stride and padding (notebooks 02 and 03) ---------------------------
 
 def _conv_bare(ax) -> None:
-    """No frame, ticks or tick labels (hiding the axes also skips their costly layout: 2x faster)."""
+    """No frame, ticks or tick labels (hiding the axes also skips their costly layout)."""
     ax.set_axis_off()
     ax.xaxis.set_visible(False)
     ax.yaxis.set_visible(False)
@@ -244,33 +245,40 @@ def _conv_number(v: float) -> str:
 
 def _conv_table(ax, values: np.ndarray, cmap: str = "Blues", mask: np.ndarray | None = None,
                 grey: np.ndarray | None = None, fontsize: float = 9, vlim=None,
-                labels: np.ndarray | None = None) -> None:
+                labels: np.ndarray | None = None, at: tuple[float, float] = (0, 0),
+                alone: bool = True) -> None:
     """A 2-D array as a table of pale coloured cells with the numbers (or ``labels``) written in.
 
     ``mask`` (bool, same shape): cells to leave blank (not computed yet); ``grey``: cells drawn
-    grey (zero padding).
+    grey (zero padding). ``at`` = (x, y) of the top-left cell's centre, so that several tables can
+    share one axes (much faster to draw than one axes each); ``alone`` sets the axes' limits to
+    this table and hides the axes.
     """
     values = np.asarray(values, dtype=float)
     shown = values if mask is None else np.where(mask, np.nan, values)
     lo, hi = vlim if vlim is not None else (np.nanmin(values), np.nanmax(values))
-    ax.imshow(shown, cmap=cmap, vmin=lo, vmax=hi if hi > lo else lo + 1, alpha=0.5)  # pale
+    h, w = values.shape
+    x0, y0 = at
+    extent = (x0 - 0.5, x0 + w - 0.5, y0 + h - 0.5, y0 - 0.5)
+    ax.imshow(shown, cmap=cmap, vmin=lo, vmax=hi if hi > lo else lo + 1, alpha=0.5,  # pale
+              extent=extent)
     if grey is not None and grey.any():
-        ax.imshow(np.where(grey, 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
+        ax.imshow(np.where(grey, 1.0, np.nan), cmap="Greys", vmin=0, vmax=4, extent=extent)
     for (r, c), v in np.ndenumerate(values):
         if mask is None or not mask[r, c]:
-            ax.text(c, r, _conv_number(v) if labels is None else labels[r, c], ha="center",
-                    va="center", fontsize=fontsize,
+            ax.text(x0 + c, y0 + r, _conv_number(v) if labels is None else labels[r, c],
+                    ha="center", va="center", fontsize=fontsize,
                     color="0.45" if grey is not None and grey[r, c] else "black", in_layout=False)
-    h, w = values.shape
-    ax.hlines(np.arange(-0.5, h + 0.5), -0.5, w - 0.5, color="white", linewidth=1)
-    ax.vlines(np.arange(-0.5, w + 0.5), -0.5, h - 0.5, color="white", linewidth=1)
-    ax.set_xlim(-0.5, w - 0.5), ax.set_ylim(h - 0.5, -0.5)
-    _conv_bare(ax)
+    ax.hlines(y0 + np.arange(-0.5, h + 0.5), x0 - 0.5, x0 + w - 0.5, color="white", linewidth=1)
+    ax.vlines(x0 + np.arange(-0.5, w + 0.5), y0 - 0.5, y0 + h - 0.5, color="white", linewidth=1)
+    if alone:
+        ax.set_xlim(x0 - 0.5, x0 + w - 0.5), ax.set_ylim(y0 + h - 0.5, y0 - 0.5)
+        _conv_bare(ax)
 
 
 def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0, stride=1,
                       padding=0) -> None:
-    """The sliding window ("flashlight") of a convolution at one position, and the feature map so far.
+    """The sliding window ("flashlight") of a convolution at one position, and the map so far.
 
     Three panels: the (padded) input with the receptive field of output cell ``step`` lit up; the
     element-wise products kernel * window and their sum; the feature map filled in up to ``step``
@@ -299,23 +307,31 @@ def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0,
     products = window * kernel
     filled = np.arange(Ho * Wo).reshape(Ho, Wo) > step
 
-    ax_in, ax_pr, ax_out = fig.subplots(
-        1, 3, gridspec_kw={"width_ratios": [xp.shape[1], max(KW, 3) + 0.5, max(Wo, 3)]})
-    _conv_table(ax_in, xp, "Blues", grey=pad)
-    ax_in.add_patch(Rectangle((j * sw - 0.5, i * sh - 0.5), KW, KH, facecolor="gold", alpha=0.45,
-                              edgecolor="tab:red", linewidth=2.5))
-    ax_in.set_title(f"input {image.shape[0]}×{image.shape[1]}"
-                    + (f", padded to {xp.shape[0]}×{xp.shape[1]}" if ph or pw else ""), fontsize=10)
+    # the three tables share one axes, side by side (one axes draws ~2x faster than three)
+    Hp, Wp = xp.shape
+    x_pr = Wp + 1.0                                   # left column of the products table
+    x_out = x_pr + KW + 1.0                           # left column of the feature map
+    ax = fig.subplots()
+    _conv_table(ax, xp, "Blues", grey=pad, alone=False)
+    ax.add_patch(Rectangle((j * sw - 0.5, i * sh - 0.5), KW, KH, facecolor="gold", alpha=0.45,
+                           edgecolor="tab:red", linewidth=2.5))
     big = np.abs(products).max() + 1e-9
-    _conv_table(ax_pr, products, "PuOr", vlim=(-big, big), labels=np.array(
+    _conv_table(ax, products, "PuOr", vlim=(-big, big), labels=np.array(
         [f"{_conv_number(xv)}×{_conv_number(kv)}\n= {_conv_number(pv)}" for xv, kv, pv
          in zip(window.ravel(), kernel.ravel(), products.ravel())]).reshape(products.shape),
-        fontsize=8)
-    ax_pr.set_title("window × kernel", fontsize=10)
-    _conv_table(ax_out, out, "Oranges", mask=filled, vlim=(out.min(), out.max()))
-    ax_out.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red",
-                               linewidth=2.5))
-    ax_out.set_title(f"feature map {Ho}×{Wo}", fontsize=10)
+        fontsize=8, at=(x_pr, 0), alone=False)
+    _conv_table(ax, out, "Oranges", mask=filled, vlim=(out.min(), out.max()), at=(x_out, 0),
+                alone=False)
+    ax.add_patch(Rectangle((x_out + j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red",
+                           linewidth=2.5))
+    titles = ((0, Wp, f"input {image.shape[0]}×{image.shape[1]}"
+               + (f", padded to {Hp}×{Wp}" if ph or pw else "")),
+              (x_pr, KW, "window × kernel"), (x_out, Wo, f"feature map {Ho}×{Wo}"))
+    for x0, w, text in titles:
+        ax.text(x0 + (w - 1) / 2, -0.7, text, ha="center", va="bottom", fontsize=10)
+    ax.set_xlim(-0.55, x_out + Wo - 0.45)
+    ax.set_ylim(max(Hp, KH, Ho) - 0.45, -1.5)
+    _conv_bare(ax)
     fig.suptitle(f"position {step + 1} of {Ho * Wo}: out[{i}, {j}] = sum of the {KH * KW} products"
                  f" = {_conv_number(round(float(out[i, j]), 4))}", fontsize=11)
 
@@ -421,6 +437,67 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
         ax.set_title(title + note + f"\n{o * o} window positions (dots: centres); green: first, "
                      "red: last;\ndarker cells are read by more windows"
                      + ("; grey frame: padding" if p else ""), fontsize=9, loc="left")
+
+
+def render_activation_maps(fig, image: np.ndarray, maps: np.ndarray, names: Sequence[str],
+                           title: str = "") -> None:
+    """An input image and the activation maps of several filters (one output volume).
+
+    Shapes: image (H, W, 3) or (H, W), maps (F, H_out, W_out), names F strings. A map whose
+    values are all >= 0 is drawn in gray; a signed one on a diverging map centred on 0.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"maps must be (F, H_out, W_out), got shape {maps.shape}")
+    if len(names) != len(maps):
+        raise ValueError(f"{len(maps)} maps but {len(names)} names")
+    axes = fig.subplots(1, len(maps) + 1)
+    axes[0].imshow(image, cmap=None if np.ndim(image) == 3 else "gray")
+    axes[0].set_title(title or "input", fontsize=9)
+    for ax, m, name in zip(axes[1:], maps, names):
+        if m.min() >= 0:
+            ax.imshow(m, cmap="gray")
+        else:
+            lim = np.abs(m).max() + 1e-12
+            ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        ax.set_title(name, fontsize=9)
+    for ax in axes:
+        _conv_bare(ax)
+
+
+def render_kernel_gallery(fig, images: dict, kernels: Sequence[str], edge_strength: bool = True
+                          ) -> None:
+    """Classic kernels (names of :data:`course_utils.conv.KERNELS`) applied to gray versions of
+    photos: one row per photo, one column per kernel, plus the Sobel edge strength
+    sqrt(gx² + gy²). Zero padding 1 keeps the size.
+
+    Shapes: images maps names to (H, W, 3) or (H, W) arrays in [0, 1].
+    """
+    from .conv import correlate2d, kernel
+
+    if not images or not kernels:
+        raise ValueError("need at least one image and one kernel")
+    ncols = len(kernels) + bool(edge_strength)
+    axes = fig.subplots(len(images), ncols, squeeze=False)
+    for r, (row, (name, img)) in enumerate(zip(axes, images.items())):
+        g = _gray(img)
+        for c, (ax, kname) in enumerate(zip(row, kernels)):
+            k = kernel(kname)
+            fmap = correlate2d(g, k, padding=(k.shape[0] // 2, k.shape[1] // 2))
+            if abs(k.sum()) < 1e-12:       # edge detectors: signed, centred on 0
+                lim = np.percentile(np.abs(fmap), 99.5) + 1e-12
+                ax.imshow(fmap, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            else:
+                ax.imshow(fmap, cmap="gray", vmin=0, vmax=1)
+            label = kname if r == 0 else ""
+            ax.set_title((f"{name}: {label}" if label else name) if c == 0 else label, fontsize=9)
+        if edge_strength:
+            gx = correlate2d(g, kernel("sobel x"), padding=1)
+            gy = correlate2d(g, kernel("sobel y"), padding=1)
+            row[-1].imshow(np.hypot(gx, gy), cmap="gray_r")
+            row[-1].set_title("edge strength √(gx²+gy²)" if r == 0 else "", fontsize=9)
+    for ax in axes.flat:
+        _conv_bare(ax)
 
 
 # --- chapter 2: training curves, LeNet-5's feature maps, errors, momentum (notebooks 05 and 07) ---
@@ -637,62 +714,106 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
     ax2.text(0.02, 0.02, "\n".join(notes), transform=ax2.transAxes, fontsize=7, va="bottom")
 
 
-def render_activation_maps(fig, image: np.ndarray, maps: np.ndarray, names: Sequence[str],
-                           title: str = "") -> None:
-    """An input image and the activation maps of several filters (one output volume).
+# --- chapter 2: classic architectures and the depth experiment (notebook 06) ------------------------
 
-    Shapes: image (H, W, 3) or (H, W), maps (F, H_out, W_out), names F strings. A map whose
-    values are all >= 0 is drawn in gray; a signed one on a diverging map centred on 0.
+_WEIGHT_KINDS = ("Conv2d", "Linear")
+
+
+def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = False) -> None:
+    """One horizontal bar per weight layer (Conv2d, Linear) of each model: its parameters, or its
+    output values per example ("neurons"); conv layers blue, fully connected orange.
+
+    ``summaries`` maps a model's name to a :class:`course_utils.models.Summary` (or any iterable of
+    rows with ``name, kind, params, outputs``). Each panel's title gives the total and the share
+    of the fully connected layers: FC share = sum(FC params) / sum(all params).
     """
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"maps must be (F, H_out, W_out), got shape {maps.shape}")
-    if len(names) != len(maps):
-        raise ValueError(f"{len(maps)} maps but {len(names)} names")
-    axes = fig.subplots(1, len(maps) + 1)
-    axes[0].imshow(image, cmap=None if np.ndim(image) == 3 else "gray")
-    axes[0].set_title(title or "input", fontsize=9)
-    for ax, m, name in zip(axes[1:], maps, names):
-        if m.min() >= 0:
-            ax.imshow(m, cmap="gray")
-        else:
-            lim = np.abs(m).max() + 1e-12
-            ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_title(name, fontsize=9)
-    for ax in axes:
-        _conv_bare(ax)
+    if what not in ("params", "outputs"):
+        raise ValueError(f"what must be 'params' or 'outputs', got {what!r}")
+    if not summaries:
+        raise ValueError("no models to draw")
+    axes = fig.subplots(1, len(summaries), squeeze=False)[0]
+    for ax, (title, rows) in zip(axes, summaries.items()):
+        rows = [r for r in rows if r.kind in _WEIGHT_KINDS]
+        if not rows:
+            raise ValueError(f"{title} has no Conv2d or Linear layers to draw")
+        values = np.array([getattr(r, what) for r in rows], dtype=float)
+        fc = np.array([r.kind == "Linear" for r in rows])
+        y = np.arange(len(rows))[::-1]
+        ax.barh(y, values, color=np.where(fc, "tab:orange", "tab:blue"), height=0.75)
+        step = max(1, len(rows) // 20)  # at most ~20 tick labels per panel
+        ax.set_yticks(y[::step], [r.name for r in rows][::step], fontsize=7)
+        if log:
+            ax.set_xscale("log")
+        total = values.sum()
+        unit = "parameters" if what == "params" else "output values"
+        ax.set_title(f"{title}: {total / 1e6:.1f}M {unit}\nFC share {values[fc].sum() / total:.1%}",
+                     fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(axis="x", alpha=0.3)
+    from matplotlib.patches import Patch
+
+    axes[0].legend(handles=[Patch(color="tab:blue", label="conv"),
+                            Patch(color="tab:orange", label="fully connected")],
+                   fontsize=7, loc="lower right")
 
 
-def render_kernel_gallery(fig, images: dict, kernels: Sequence[str], edge_strength: bool = True
-                          ) -> None:
-    """Classic kernels (names of :data:`course_utils.conv.KERNELS`) applied to gray versions of
-    photos: one row per photo, one column per kernel, plus the Sobel edge strength
-    sqrt(gx² + gy²). Zero padding 1 keeps the size.
+def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
+    """Per-layer gradient norms ``||dL/dW_l||`` against the layer index l = 1 (input side) ... L,
+    one line per model, log scale (a constant factor per layer is a straight line). Norms of
+    exactly 0 (dead layers) are left out of the line and counted in the legend.
 
-    Shapes: images maps names to (H, W, 3) or (H, W) arrays in [0, 1].
+    ``norms`` maps labels to sequences of positive floats (see
+    :func:`course_utils.models.layer_grad_norms`). Draws into ``ax`` if given, else a new axes.
     """
-    from .conv import correlate2d, kernel
+    if not norms:
+        raise ValueError("no gradient norms to draw")
+    ax = ax if ax is not None else fig.subplots()
+    for label, values in norms.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or not len(values):
+            raise ValueError(f"{label}: expected a non-empty list of per-layer norms")
+        zero = values <= 0  # a log scale cannot show 0: leave a gap and say so in the legend
+        if zero.all():
+            label = f"{label} (all 0)"
+        elif zero.any():
+            label = f"{label} ({int(zero.sum())} layers at 0)"
+        ax.plot(np.arange(1, len(values) + 1), np.where(zero, np.nan, values), marker="o",
+                markersize=3, label=label)
+    from matplotlib.ticker import MaxNLocator
 
-    if not images or not kernels:
-        raise ValueError("need at least one image and one kernel")
-    ncols = len(kernels) + bool(edge_strength)
-    axes = fig.subplots(len(images), ncols, squeeze=False)
-    for r, (row, (name, img)) in enumerate(zip(axes, images.items())):
-        g = _gray(img)
-        for c, (ax, kname) in enumerate(zip(row, kernels)):
-            k = kernel(kname)
-            fmap = correlate2d(g, k, padding=(k.shape[0] // 2, k.shape[1] // 2))
-            if abs(k.sum()) < 1e-12:       # edge detectors: signed, centred on 0
-                lim = np.percentile(np.abs(fmap), 99.5) + 1e-12
-                ax.imshow(fmap, cmap="RdBu_r", vmin=-lim, vmax=lim)
-            else:
-                ax.imshow(fmap, cmap="gray", vmin=0, vmax=1)
-            label = kname if r == 0 else ""
-            ax.set_title((f"{name}: {label}" if label else name) if c == 0 else label, fontsize=9)
-        if edge_strength:
-            gx = correlate2d(g, kernel("sobel x"), padding=1)
-            gy = correlate2d(g, kernel("sobel y"), padding=1)
-            row[-1].imshow(np.hypot(gx, gy), cmap="gray_r")
-            row[-1].set_title("edge strength √(gx²+gy²)" if r == 0 else "", fontsize=9)
-    for ax in axes.flat:
-        _conv_bare(ax)
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("weight layer (1 = next to the input)")
+    ax.set_ylabel("‖∂L/∂W‖")
+    ax.set_title(title or "gradient norm per layer", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", norm: str = "none",
+                           width: int = 8, seed: int = 0) -> None:
+    """Gradient norm per layer at initialisation for a plain and a residual net of the same depth
+    (:func:`course_utils.models.plain_net`, :func:`course_utils.models.residual_net`), on one batch.
+
+    Shapes: X (N, 1, H, W) float, y (N,) int64. ``norm``: "none" or "batch". The weights are drawn
+    with a torch generator seeded by ``seed``, without touching the global random state.
+    """
+    import torch
+
+    from .models.depth import grad_norms_at_init, plain_net, residual_net
+
+    if norm not in ("none", "batch"):
+        raise ValueError(f"norm must be 'none' or 'batch', got {norm!r}")
+    if int(depth) < 4 or int(depth) % 2:
+        raise ValueError(f"depth must be even and at least 4 (a residual block has 2 layers), got {depth}")
+    norms = {}
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        for kind, build in (("plain", plain_net), ("residual", residual_net)):
+            net = build(int(depth), width=width, in_channels=X.shape[1], norm=None if norm == "none"
+                        else "batch", init=init, pool=2)
+            norms[f"{kind}-{depth}"] = grad_norms_at_init(net, X, y)
+    ratio = {k: v[0] / v[-1] for k, v in norms.items()}
+    render_grad_norms(fig, norms, title=f"at initialisation (init={init}, norm={norm}): first/last "
+                      f"layer = {ratio[f'plain-{depth}']:.1e} plain, "
+                      f"{ratio[f'residual-{depth}']:.1e} residual")

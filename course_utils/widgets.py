@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
-           "feature_map_explorer", "momentum_explorer",
+           "feature_map_explorer", "momentum_explorer", "depth_gradient_explorer",
            "demo_apps", "digit_explorer", "pooling_explorer", "param_growth_explorer",
            "pooling_demo_grid", "flashlight_explorer", "flashlight_demo_grid",
            "kernel_playground", "stride_padding_explorer"]
@@ -225,6 +225,7 @@ def demo_apps() -> dict[str, Callable[[], App]]:
         "kernel_playground": lambda: kernel_playground(
             {name: data.load_image(name) for name in ("chelsea", "brick")}),
         "stride_padding_explorer": lambda: stride_padding_explorer(),
+        "depth_gradient_explorer": lambda: _depth_gradient_demo(),
     }
 
 
@@ -244,7 +245,7 @@ def flashlight_demo_grid():
 
 
 FLASHLIGHT_KERNELS = ("vertical edge", "horizontal edge", "sharpen", "outline", "identity")
-"""Kernels offered by :func:`flashlight_explorer` (integer weights, so the products stay readable)."""
+"""Kernels offered by :func:`flashlight_explorer` (integer weights: the products stay readable)."""
 
 
 def flashlight_explorer(image=None, kernels=FLASHLIGHT_KERNELS, stride=1, padding=0) -> App:
@@ -261,7 +262,7 @@ def flashlight_explorer(image=None, kernels=FLASHLIGHT_KERNELS, stride=1, paddin
     def render(fig, kernel_name, step):
         render_flashlight(fig, image, kernel(kernel_name), step, stride, padding)
 
-    return app(render, figsize=(9.0, 3.6),
+    return app(render, figsize=(8.0, 4.0),
                kernel_name=choice("kernel", list(kernels)),
                step=slider("position", 0, positions - 1, 0))
 
@@ -387,3 +388,29 @@ def _lenet_feature_demo() -> App:
         torch.manual_seed(0)
         models = {"classic": LeNet5("classic"), "modern": LeNet5("modern")}
     return feature_map_explorer(models, X, y, n=30)
+
+
+# --- chapter 2: why depth needs shortcuts (notebook 06) ---------------------------------------------
+
+def depth_gradient_explorer(X, y, width: int = 8) -> App:
+    """Gradient norm per layer at initialisation, plain vs residual, for a chosen depth,
+    initialisation (PyTorch's default or He's) and normalisation (none or batch norm) (notebook 06).
+
+    Shapes: X (N, C, H, W) float (a small batch: every update runs both nets on it), y (N,) int64.
+    """
+    from .viz import render_depth_gradients
+
+    return app(render_depth_gradients, fixed=dict(X=X, y=y, width=width), figsize=(7.5, 3.6),
+               depth=slider("depth (weight layers)", 4, 40, 20, 2),
+               init=choice("init", ["default", "he"], "default"),
+               norm=choice("norm", ["none", "batch"], "none"))
+
+
+def _depth_gradient_demo() -> App:
+    """depth_gradient_explorer on 8 test digits, average-pooled to 14×14."""
+    import torch
+
+    from .data import mnist_tensors
+
+    X, y = mnist_tensors("test", size=28)
+    return depth_gradient_explorer(torch.nn.functional.avg_pool2d(X[:8], 2), y[:8])

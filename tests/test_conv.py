@@ -14,8 +14,9 @@ def random_case(rng):
     """A random conv problem: non-square inputs and kernels, int or (h, w) stride and padding."""
     N, C, F_ = rng.integers(1, 4), rng.integers(1, 4), rng.integers(1, 5)
     KH, KW = rng.integers(1, 5, size=2)
-    stride = int(rng.integers(1, 4)) if rng.random() < 0.5 else tuple(int(s) for s in rng.integers(1, 4, 2))
-    padding = int(rng.integers(0, 3)) if rng.random() < 0.5 else tuple(int(p) for p in rng.integers(0, 3, 2))
+    pair = lambda lo, hi: tuple(int(v) for v in rng.integers(lo, hi, 2))  # noqa: E731
+    stride = int(rng.integers(1, 4)) if rng.random() < 0.5 else pair(1, 4)
+    padding = int(rng.integers(0, 3)) if rng.random() < 0.5 else pair(0, 3)
     ph, pw = (padding, padding) if isinstance(padding, int) else padding
     H = int(rng.integers(max(1, KH - 2 * ph), 10))
     W = int(rng.integers(max(1, KW - 2 * pw), 10))
@@ -177,7 +178,7 @@ X, W = np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3))
     ((X, W), dict(stride=(1, 2, 3)), r"an int or an \(h, w\) pair"),
     ((X, W), dict(padding=-1), r"padding must be at least 0"),
     ((X, np.zeros((4, 3, 9, 3))), {}, r"window is larger than the padded input along the height"),
-    ((X, np.zeros((4, 3, 3, 11))), dict(padding=1), r"larger than the padded input along the width"),
+    ((X, np.zeros((4, 3, 3, 11))), dict(padding=1), r"larger than the padded input along the wid"),
     ((np.zeros((2, 3, 0, 8)), W), {}, r"empty input"),
     ((np.array([["a"]] * 2), W), {}, r"4 dimensions"),
 ])

@@ -33,7 +33,7 @@ def test_flashlight_every_position_and_stride_padding():
 def test_flashlight_title_shows_the_right_sum():
     x = flashlight_demo_grid()
     fig = draw(render_flashlight, image=x, kernel=kernel("vertical edge"), step=7)
-    assert fig._suptitle.get_text().endswith("= -9")     # out[1, 2], computed by hand in notebook 02
+    assert fig._suptitle.get_text().endswith("= -9")     # out[1, 2], by hand in notebook 02
 
 
 def test_feature_map_and_gallery():
@@ -45,7 +45,8 @@ def test_feature_map_and_gallery():
         draw(render_feature_map, image=img, kernel=np.full((3, 3), np.nan))
     with pytest.raises(ValueError, match=r"\(H, W\) gray or \(H, W, 3\) RGB"):
         draw(render_feature_map, image=rng.random((4, 5, 2)), kernel=np.ones((3, 3)))
-    draw(render_kernel_gallery, images={"a": img, "b": img[:, :, 0]}, kernels=["identity", "laplacian"])
+    draw(render_kernel_gallery, images={"a": img, "b": img[:, :, 0]},
+         kernels=["identity", "laplacian"])
     with pytest.raises(ValueError, match="unknown kernel"):
         draw(render_kernel_gallery, images={"a": img}, kernels=["emboss"])
 
@@ -59,8 +60,9 @@ def test_activation_maps():
              names=["a", "b"])
 
 
-@pytest.mark.parametrize("n,f,s,p,warn", [(7, 3, 1, 0, False), (7, 3, 3, 0, True), (8, 3, 2, 0, True),
-                                          (7, 3, 3, 1, False), (3, 7, 1, 2, False)])
+@pytest.mark.parametrize("n,f,s,p,warn", [(7, 3, 1, 0, False), (7, 3, 3, 0, True),
+                                          (8, 3, 2, 0, True), (7, 3, 3, 1, False),
+                                          (3, 7, 1, 2, False)])
 def test_stride_padding_title(n, f, s, p, warn):
     fig = draw(render_stride_padding, n=n, f=f, s=s, p=p)
     title = fig.axes[0].get_title(loc="left")

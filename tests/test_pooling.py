@@ -161,3 +161,86 @@ def test_linear_bad_shapes():
         linear(np.zeros((2, 5)), np.zeros((3, 5)), np.zeros(2))
     with pytest.raises(ValueError, match="batch axis"):
         flatten(np.zeros(3))
+
+
+# --- checkers, renderers and parameter counts of chapter 1 (notebooks 01 and 04) ---------------
+
+def test_check_pool2d_accepts_the_reference_and_a_loop_version(capsys):
+    from course_utils.checks import check_pool2d
+
+    def loops(x, size=2, stride=None, mode="max"):
+        stride = size if stride is None else stride
+        Ho, Wo = (x.shape[0] - size) // stride + 1, (x.shape[1] - size) // stride + 1
+        red = {"max": np.max, "avg": np.mean, "sum": np.sum}[mode]
+        return np.array([[red(x[i * stride:i * stride + size, j * stride:j * stride + size])
+                          for j in range(Wo)] for i in range(Ho)])
+
+    check_pool2d(pool2d)
+    check_pool2d(loops)
+    assert capsys.readouterr().out.count("Correct: pool2d") == 2
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (lambda x, size=2, stride=None, mode="max": pool2d(x, size, stride or 1, mode), "stride = size"),
+    (lambda x, size=2, stride=None, mode="max": pool2d(x, size, stride, "sum" if mode == "avg" else mode),
+     "size \\* size"),
+    (lambda x, size=2, stride=None, mode="max": np.maximum(pool2d(x, size, stride, mode), 0)
+     if mode == "max" else pool2d(x, size, stride, mode), "not from 0"),
+])
+def test_check_pool2d_rejects_common_mistakes_with_a_hint(wrong, words):
+    from course_utils.checks import WrongAnswer, check_pool2d
+
+    with pytest.raises(WrongAnswer, match=words):
+        check_pool2d(wrong)
+
+
+def test_checkers_say_not_done_yet_for_a_stub(capsys):
+    from course_utils.checks import check_neuron_weights, check_pool2d, stub_error
+
+    def stub(*args, **kwargs):
+        raise stub_error()
+
+    check_pool2d(stub)
+    check_neuron_weights(stub)
+    assert capsys.readouterr().out.count("Not done yet") == 2
+
+
+def test_check_neuron_weights(capsys):
+    from course_utils.checks import WrongAnswer, check_neuron_weights
+
+    check_neuron_weights(lambda h, w, c: h * w * c)
+    assert capsys.readouterr().out.startswith("Correct: neuron_weights")
+    with pytest.raises(WrongAnswer, match="depth multiplies"):
+        check_neuron_weights(lambda h, w, c: h * w)
+    with pytest.raises(WrongAnswer, match="bias is one extra"):
+        check_neuron_weights(lambda h, w, c: h * w * c + 1)
+
+
+def test_parameter_counts_match_torch_layers():
+    from course_utils.pooling import parameter_counts
+
+    for side, c, units, filters, k in [(28, 1, 100, 16, 3), (32, 3, 50, 8, 5), (9, 2, 7, 4, 7)]:
+        got = parameter_counts(side, c, units, filters, k)
+        assert got["one neuron"] == side * side * c
+        assert got["fully connected layer"] == sum(p.numel() for p in
+                                                   torch.nn.Linear(side * side * c, units).parameters())
+        assert got["conv layer"] == sum(p.numel() for p in torch.nn.Conv2d(c, filters, k).parameters())
+    with pytest.raises(ValueError, match="units must be at least 1"):
+        parameter_counts(28, 1, 0)
+
+
+def test_render_pooling_explains_impossible_combinations():
+    from matplotlib.figure import Figure
+
+    from course_utils.viz import render_param_growth, render_pooling
+
+    x = np.arange(25).reshape(5, 5)
+    render_pooling(Figure(), x, size=3, stride=1, mode="avg", window=99)   # clamps the window
+    with pytest.raises(ValueError, match="does not fit"):
+        render_pooling(Figure(), x, size=6, stride=1, mode="max")
+    with pytest.raises(ValueError, match="one 2-D grid"):
+        render_pooling(Figure(), np.zeros((2, 5, 5)))
+    with pytest.raises(ValueError, match="allowed are"):
+        render_pooling(Figure(), x, mode="median")
+    with pytest.raises(ValueError, match="max_side"):
+        render_param_growth(Figure(), max_side=4)

@@ -421,3 +421,30 @@ def test_fit_calls_the_callback_after_each_epoch():
     fit(nn.Linear(2, 2), (X, y), epochs=3, progress=False, device="cpu",
         callback=lambda m, r: seen.append((r["epoch"], float(m.weight.norm()))))
     assert [e for e, _ in seen] == [1, 2, 3] and len({n for _, n in seen}) == 3
+
+
+from course_utils.train import affine_images, random_affine  # noqa: E402
+
+
+def test_affine_images_rotates_like_rot90_and_shifts_like_roll():
+    x = torch.rand(3, 2, 9, 9)
+    turned = affine_images(x, [90.0] * 3, [1.0] * 3, torch.zeros(3, 2))
+    torch.testing.assert_close(turned, torch.rot90(x, 1, (2, 3)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(affine_images(x, [0.0] * 3, [1.0] * 3, torch.zeros(3, 2)), x,
+                               atol=1e-6, rtol=0)
+    y = torch.zeros(1, 1, 8, 10)
+    y[0, 0, 2:5, 3:6] = torch.rand(3, 3)
+    moved = affine_images(y, [0.0], [1.0], [[2.0, -1.0]])     # 2 right, 1 up
+    torch.testing.assert_close(moved, torch.roll(y, (-1, 2), (2, 3)), atol=1e-6, rtol=0)
+
+
+def test_random_affine_keeps_shapes_and_is_seeded():
+    x = torch.rand(5, 1, 12, 12)
+    a = random_affine(x, generator=torch.Generator().manual_seed(0))
+    b = random_affine(x, generator=torch.Generator().manual_seed(0))
+    assert a.shape == x.shape and torch.equal(a, b) and not torch.equal(a, x)
+    torch.testing.assert_close(random_affine(x, 0, 0, 0), x, atol=1e-6, rtol=0)
+    with pytest.raises(ValueError):
+        random_affine(x, max_scale=1.5)
+    with pytest.raises(ValueError):
+        affine_images(x, [0.0], [1.0], [[0.0, 0.0]])

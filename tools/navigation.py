@@ -39,7 +39,9 @@ def bar(prev: tuple[str, str] | None, nxt: tuple[str, str] | None) -> str:
     parts = [f"[← {prev[1]}]({prev[0]})" if prev else "",
              f"[Contents]({CONTENTS})",
              f"[{nxt[1]} →]({nxt[0]})" if nxt else ""]
-    return START + " | ".join(p for p in parts if p) + END
+    # the sentinels stand on their own lines: an HTML comment glued to the links would turn the
+    # whole line into a raw HTML block, and the markdown links would not render
+    return f"{START}\n\n" + " | ".join(p for p in parts if p) + f"\n\n{END}"
 
 
 def apply(nb, nav: str) -> None:
@@ -51,8 +53,7 @@ def apply(nb, nav: str) -> None:
     if last.cell_type == "markdown" and last.source.lstrip().startswith(START):
         last.source = nav
     else:
-        nb.cells.append(nbformat.v4.new_markdown_cell(nav, metadata={"slideshow": {"slide_type": "-"},
-                                                                     "tags": ["navigation"]}))
+        nb.cells.append(nbformat.v4.new_markdown_cell(nav, metadata={"tags": ["navigation"]}))
 
 
 def update(nb_dir: Path = NB_DIR, check: bool = False) -> list[Path]:

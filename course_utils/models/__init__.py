@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lenet import LENET_C3_TABLE, ConnectionTableConv2d, LeNet5, TrainableSubsampling, lecun_tanh
+from .depth import (AlexNet2012, BasicBlock, count_weight_layers, grad_norms_at_init,
+                    layer_grad_norms, plain_net, residual_net, weight_layers)
 
 __all__ = ["count_parameters", "summary", "Summary", "SummaryRow", "LeNet5",
            "TrainableSubsampling", "ConnectionTableConv2d", "LENET_C3_TABLE", "lecun_tanh"]
+__all__ += ["plain_net", "residual_net", "BasicBlock", "weight_layers", "count_weight_layers",
+            "layer_grad_norms", "grad_norms_at_init", "AlexNet2012"]
 
 
 def count_parameters(model, trainable_only: bool = True) -> int:

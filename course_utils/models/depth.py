@@ -8,16 +8,22 @@ with the same widths and the same number of weight layers, so the only differenc
 Depth counts **weight layers** (convolutions and the final fully connected layer), as the paper
 does ("ResNet-34" has 33 convolutions + 1 FC):
 
-* ``plain_net(depth)``:    stem conv → (depth - 2) × [conv 3×3 → ReLU] → global average pool → FC
-* ``residual_net(depth)``: stem conv → (depth - 2) / 2 × BasicBlock → global average pool → FC,
+* ``plain_net(depth)``:    stem conv → (depth - 2) × [conv 3×3 → ReLU] → average pool → FC
+* ``residual_net(depth)``: stem conv → (depth - 2) / 2 × BasicBlock → average pool → FC,
   with BasicBlock ``x ↦ relu(x + conv(relu(conv(x))))`` (the identity shortcut of ResNet-18/34).
+
+Options shared by both: ``width`` (channels of every conv), ``norm`` (None or "batch": BatchNorm
+after each conv, as He et al. used), ``init`` ("default": PyTorch's own, what ``nn.Conv2d`` gives
+you; "he": N(0, 2/fan_in)), ``pool`` (the head averages each map to pool×pool; 1 = global).
 
 Every convolution is 3×3, stride 1, padding 1, so the spatial size never changes:
 ``(N, C_in, H, W) → (N, width, H, W) → ... → (N, num_classes)`` logits.
 
 Also here: :func:`weight_layers` and :func:`layer_grad_norms`, which list the weight layers in
 order and the norm of each one's gradient after a backward pass (what explains the training curves:
-in a deep plain net without normalisation the gradient reaching the first layers is tiny).
+in a deep plain net without normalisation the gradient reaching the first layers is tiny), and
+:func:`grad_norms_at_init`. For notebook 06's tour of the classic networks, :class:`AlexNet2012` is
+AlexNet as the 2012 paper built it (torchvision's ``alexnet`` is a later variant).
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ import torch
 from torch import nn
 
 __all__ = ["BasicBlock", "plain_net", "residual_net", "weight_layers", "count_weight_layers",
-           "layer_grad_norms"]
+           "layer_grad_norms", "grad_norms_at_init", "AlexNet2012"]
 
 _NORMS = (None, "batch")
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -105,7 +111,7 @@ def _init(model: nn.Module, init: str) -> nn.Module:
 
 
 def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
-              norm: str | None = None, init: str = "he", pool: int = 1,
+              norm: str | None = None, init: str = "default", pool: int = 1,
               activation: str = "relu") -> nn.Sequential:
     """A plain stack of ``depth`` weight layers: ``depth - 1`` 3×3 convs (each followed by the
     activation) and one FC layer after average pooling to ``pool``×``pool``.
@@ -133,7 +139,7 @@ def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: in
 
 
 def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
-                 norm: str | None = None, init: str = "he", pool: int = 1) -> nn.Sequential:
+                 norm: str | None = None, init: str = "default", pool: int = 1) -> nn.Sequential:
     """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then global
     average pooling and one FC layer: ``depth`` weight layers, the same ones as
     ``plain_net(depth, ...)`` (hence the same parameter count), plus the shortcuts.
@@ -193,3 +199,59 @@ def layer_grad_norms(model: nn.Module, relative: bool = False) -> list[float]:
             g = g / w if w > 0 else math.inf
         norms.append(g)
     return norms
+
+
+def grad_norms_at_init(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> list[float]:
+    """Per-layer gradient norms ``||dL/dW_l||`` of the cross-entropy loss on one batch (X, y),
+    for the model's current weights (e.g. freshly initialised). The model's gradients are
+    cleared before and after; it is left in training mode.
+
+    Shapes: X (N, C, H, W) on the model's device, y (N,) int64 -> list of len(weight_layers(model)).
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} examples but y has {len(y)} labels")
+    model.train()
+    model.zero_grad(set_to_none=True)
+    torch.nn.functional.cross_entropy(model(X), y).backward()
+    norms = layer_grad_norms(model)
+    model.zero_grad(set_to_none=True)
+    return norms
+
+
+class AlexNet2012(nn.Module):
+    """AlexNet as Krizhevsky, Sutskever & Hinton (2012) describe it: 5 conv + 3 FC layers, ReLU,
+    local response normalisation after conv1 and conv2, overlapping 3×3/stride-2 max pooling,
+    dropout 0.5 before fc6 and fc7.
+
+    Shape: (N, 3, 224, 224) -> (N, num_classes) logits. Maps: conv1 96@55×55 (11×11, stride 4,
+    padding 2), conv2 256@27×27 (5×5), conv3 384@13×13, conv4 384@13×13, conv5 256@13×13 (3×3),
+    pool -> 256@6×6 = 9,216 -> fc6 4,096 -> fc7 4,096 -> fc8 num_classes.
+
+    ``groups=2`` reproduces the paper's split over two GPUs: conv2, conv4 and conv5 only see the
+    maps on their own GPU (half the input maps), which is how the paper gets about 60 million
+    parameters (60,965,224); ``groups=1`` connects every map (62,378,344). torchvision's
+    ``alexnet`` is the later one-GPU variant (64, 192, 384, 256, 256 maps; 61,100,840).
+    """
+
+    def __init__(self, num_classes: int = 1000, groups: int = 2, dropout: float = 0.5):
+        super().__init__()
+        if groups not in (1, 2):
+            raise ValueError(f"groups must be 1 (one GPU) or 2 (the paper's two GPUs), got {groups!r}")
+        lrn = lambda: nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)  # noqa: E731
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 96, 11, stride=4, padding=2), nn.ReLU(), lrn(),          # (N, 96, 55, 55)
+            nn.MaxPool2d(3, 2),                                                   # (N, 96, 27, 27)
+            nn.Conv2d(96, 256, 5, padding=2, groups=groups), nn.ReLU(), lrn(),    # (N, 256, 27, 27)
+            nn.MaxPool2d(3, 2),                                                   # (N, 256, 13, 13)
+            nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),                         # (N, 384, 13, 13)
+            nn.Conv2d(384, 384, 3, padding=1, groups=groups), nn.ReLU(),          # (N, 384, 13, 13)
+            nn.Conv2d(384, 256, 3, padding=1, groups=groups), nn.ReLU(),          # (N, 256, 13, 13)
+            nn.MaxPool2d(3, 2))                                                   # (N, 256, 6, 6)
+        self.classifier = nn.Sequential(
+            nn.Flatten(),                                                         # (N, 9216)
+            nn.Dropout(dropout), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),         # (N, 4096)
+            nn.Dropout(dropout), nn.Linear(4096, 4096), nn.ReLU(),                # (N, 4096)
+            nn.Linear(4096, num_classes))                                         # (N, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
