@@ -135,6 +135,7 @@ def render_pooling(fig, x: np.ndarray, size: int = 2, stride: int = 2, mode: str
     output cells in row-major order from 1; past the last one it shows the last.
     Math: y[i, j] = max / mean / sum of x[i*stride : i*stride + size, j*stride : j*stride + size].
     """
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
     from .pooling import pool2d
@@ -153,13 +154,14 @@ def render_pooling(fig, x: np.ndarray, size: int = 2, stride: int = 2, mode: str
     covered = np.zeros_like(x, dtype=bool)
     covered[: (Ho - 1) * stride + size, : (Wo - 1) * stride + size] = True
 
-    ax_in, ax_out = fig.subplots(1, 2, gridspec_kw={"width_ratios": [W, max(Wo, 2)]})
+    fig.set_layout_engine("none")  # fixed margins: a layout pass would double the drawing time
+    ax_in, ax_out = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[W, max(Wo, 2)], left=0.02,
+                                                        right=0.98, bottom=0.02, top=0.86, wspace=0.1))
     _grid(ax_in, x, _fmt_number, "Blues", covered)
     _grid(ax_out, y, _fmt_number, "Oranges")
-    for r in range(Ho):  # every window position, thin
-        for c in range(Wo):
-            ax_in.add_patch(Rectangle((c * stride - 0.5, r * stride - 0.5), size, size, fill=False,
-                                      edgecolor="0.35", linewidth=0.8, linestyle=":"))
+    ax_in.add_collection(PatchCollection(  # every window position, thin and dotted
+        [Rectangle((c * stride - 0.5, r * stride - 0.5), size, size) for r in range(Ho)
+         for c in range(Wo)], facecolor="none", edgecolor="0.35", linewidth=0.8, linestyle=":"))
     ax_in.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), size, size, fill=True,
                               facecolor="gold", alpha=0.35, edgecolor="none"))
     ax_in.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), size, size, fill=False,
@@ -201,7 +203,8 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
     from .pooling import parameter_counts
 
     counts = [parameter_counts(int(s), channels, units, filters, kernel) for s in sides]
-    ax = fig.subplots()
+    fig.set_layout_engine("none")  # fixed margins: faster than a layout pass
+    ax = fig.subplots(gridspec_kw=dict(left=0.11, right=0.98, bottom=0.13, top=0.97))
     styles = {"one neuron": "tab:blue", "fully connected layer": "tab:red", "conv layer": "tab:green"}
     labels = {"one neuron": "one fully connected neuron",
               "fully connected layer": f"fully connected layer, {units:,} neurons",
@@ -219,6 +222,11 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
                         fontsize=8, color=styles[key])
     ax.set_yscale("log")
     ax.minorticks_off()
+    top = int(np.ceil(np.log10(max(c["fully connected layer"] for c in counts))))
+    powers = range(1, top + 1)  # plain labels: mathtext (10^k) would cost more than the plot
+    suffix = ["", "k", "M", "G", "T"]  # 10 -> "10", 1000 -> "1k", 10**8 -> "100M"
+    ax.set_yticks([10.0 ** k for k in powers],
+                  [f"{10 ** (k % 3)}{suffix[k // 3]}" if k < 15 else f"1e{k}" for k in powers])
     ax.set_xlabel(f"image side (pixels), image = side × side × {channels}")
     ax.set_ylabel("parameters of the first layer")
     ax.grid(True, which="major", alpha=0.3)

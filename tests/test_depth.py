@@ -20,18 +20,18 @@ def _convs_and_fc(model):
     return layers[:-1], layers[-1]
 
 
-def _plain_oracle(model, x, pool, act=torch.relu):
+def _plain_oracle(model, x, pool, act=torch.relu, stride=1):
     """The plain net written out with torch.nn.functional and the model's own weights."""
     convs, fc = _convs_and_fc(model)
-    for conv in convs:
-        x = act(F.conv2d(x, conv.weight, conv.bias, padding=1))
+    for k, conv in enumerate(convs):
+        x = act(F.conv2d(x, conv.weight, conv.bias, stride=stride if k == 0 else 1, padding=1))
     x = F.adaptive_avg_pool2d(x, pool).flatten(1)
     return x @ fc.weight.T + fc.bias
 
 
-def _residual_oracle(model, x, pool):
+def _residual_oracle(model, x, pool, stride=1):
     convs, fc = _convs_and_fc(model)
-    x = torch.relu(F.conv2d(x, convs[0].weight, convs[0].bias, padding=1))
+    x = torch.relu(F.conv2d(x, convs[0].weight, convs[0].bias, stride=stride, padding=1))
     for c1, c2 in zip(convs[1::2], convs[2::2]):
         x = torch.relu(x + F.conv2d(torch.relu(F.conv2d(x, c1.weight, c1.bias, padding=1)),
                                     c2.weight, c2.bias, padding=1))
@@ -39,15 +39,16 @@ def _residual_oracle(model, x, pool):
     return x @ fc.weight.T + fc.bias
 
 
-@pytest.mark.parametrize("depth,width,c_in,classes,hw,pool,init", [
-    (2, 3, 1, 10, 5, 1, "default"), (4, 8, 1, 10, 14, 2, "default"), (7, 5, 3, 4, 9, 3, "he"),
-    (12, 4, 2, 7, 6, 1, "he"), (20, 8, 1, 10, 7, 2, "default")])
-def test_plain_net_matches_functional_oracle(depth, width, c_in, classes, hw, pool, init):
+@pytest.mark.parametrize("depth,width,c_in,classes,hw,pool,init,stride", [
+    (2, 3, 1, 10, 5, 1, "default", 1), (4, 8, 1, 10, 14, 2, "default", 2),
+    (7, 5, 3, 4, 9, 3, "he", 1), (12, 4, 2, 7, 6, 1, "he", 2), (20, 8, 1, 10, 7, 2, "default", 1)])
+def test_plain_net_matches_functional_oracle(depth, width, c_in, classes, hw, pool, init, stride):
     torch.manual_seed(depth)
     net = plain_net(depth, width=width, in_channels=c_in, num_classes=classes, pool=pool,
-                    init=init).double()
+                    init=init, stem_stride=stride).double()
     x = torch.randn(3, c_in, hw, hw, dtype=torch.float64)
-    torch.testing.assert_close(net(x), _plain_oracle(net, x, pool), rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(net(x), _plain_oracle(net, x, pool, stride=stride), rtol=1e-10,
+                               atol=1e-12)
     assert count_weight_layers(net) == depth
     # parameter formula from the docstring, written out independently
     want = (9 * c_in * width + width) + (depth - 2) * (9 * width**2 + width) \
@@ -62,13 +63,15 @@ def test_plain_net_activations(activation, fn):
     torch.testing.assert_close(net(x), _plain_oracle(net, x, 1, fn), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("depth,width,c_in,hw,pool", [
-    (4, 3, 1, 5, 1), (8, 8, 1, 14, 2), (10, 5, 3, 9, 3), (20, 4, 1, 7, 2)])
-def test_residual_net_matches_functional_oracle(depth, width, c_in, hw, pool):
+@pytest.mark.parametrize("depth,width,c_in,hw,pool,stride", [
+    (4, 3, 1, 5, 1, 1), (8, 8, 1, 14, 2, 2), (10, 5, 3, 9, 3, 1), (20, 4, 1, 7, 2, 2)])
+def test_residual_net_matches_functional_oracle(depth, width, c_in, hw, pool, stride):
     torch.manual_seed(depth)
-    net = residual_net(depth, width=width, in_channels=c_in, pool=pool).double()
+    net = residual_net(depth, width=width, in_channels=c_in, pool=pool,
+                       stem_stride=stride).double()
     x = torch.randn(3, c_in, hw, hw, dtype=torch.float64)
-    torch.testing.assert_close(net(x), _residual_oracle(net, x, pool), rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(net(x), _residual_oracle(net, x, pool, stride), rtol=1e-10,
+                               atol=1e-12)
     assert count_weight_layers(net) == depth
     assert sum(isinstance(m, BasicBlock) for m in net.modules()) == (depth - 2) // 2
     # the same weight layers as the plain net of that depth: the shortcut adds no parameters
@@ -146,6 +149,7 @@ def test_layer_grad_norms_needs_a_backward_pass():
     (plain_net, dict(depth=4, width=0), "width"), (plain_net, dict(depth=4, norm="layer"), "norm"),
     (residual_net, dict(depth=4, init="xavier"), "init"), (plain_net, dict(depth=4, pool=0), "pool"),
     (plain_net, dict(depth=4, activation="gelu"), "activation"),
+    (residual_net, dict(depth=4, stem_stride=3), "stem_stride"),
     (residual_net, dict(depth=4, in_channels=True), "in_channels")])
 def test_builders_reject_bad_options(build, kw, match):
     with pytest.raises(ValueError, match=match):

@@ -17,7 +17,8 @@ after each conv, as He et al. used), ``init`` ("default": PyTorch's own, what ``
 you; "he": N(0, 2/fan_in)), ``pool`` (the head averages each map to pool×pool; 1 = global).
 
 Every convolution is 3×3, stride 1, padding 1, so the spatial size never changes:
-``(N, C_in, H, W) → (N, width, H, W) → ... → (N, num_classes)`` logits.
+``(N, C_in, H, W) → (N, width, H, W) → ... → (N, num_classes)`` logits; only the stem may have
+stride 2 (``stem_stride=2``, as ResNet's stem), which halves H and W once, at the start.
 
 Also here: :func:`weight_layers` and :func:`layer_grad_norms`, which list the weight layers in
 order and the norm of each one's gradient after a backward pass (what explains the training curves:
@@ -59,12 +60,19 @@ def _check_pool(pool, kind: str) -> None:
                          f">= 1 and at most the input's height and width, got {pool!r}")
 
 
-def _conv(c_in: int, c_out: int, norm: str | None) -> nn.Conv2d:
-    """3×3 convolution, stride 1, padding 1: (N, c_in, H, W) -> (N, c_out, H, W).
+def _check_stride(stride, kind: str) -> None:
+    if stride not in (1, 2) or isinstance(stride, bool):
+        raise ValueError(f"{kind}: stem_stride must be 1 (keep the input's size) or 2 (halve it, "
+                         f"like ResNet's stem), got {stride!r}")
+
+
+def _conv(c_in: int, c_out: int, norm: str | None, stride: int = 1) -> nn.Conv2d:
+    """3×3 convolution, padding 1: (N, c_in, H, W) -> (N, c_out, H, W) with stride 1, or
+    (N, c_out, ceil(H/2), ceil(W/2)) with stride 2 (the stem's option).
 
     With batch norm following it, the conv's bias is redundant (BN subtracts the mean), so none.
     """
-    return nn.Conv2d(c_in, c_out, 3, padding=1, bias=norm is None)
+    return nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=norm is None)
 
 
 def _norm(c: int, norm: str | None) -> nn.Module:
@@ -112,12 +120,13 @@ def _init(model: nn.Module, init: str) -> nn.Module:
 
 def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
               norm: str | None = None, init: str = "default", pool: int = 1,
-              activation: str = "relu") -> nn.Sequential:
+              activation: str = "relu", stem_stride: int = 1) -> nn.Sequential:
     """A plain stack of ``depth`` weight layers: ``depth - 1`` 3×3 convs (each followed by the
     activation) and one FC layer after average pooling to ``pool``×``pool``.
 
-    Shape: (N, in_channels, H, W) -> (N, num_classes) logits; every conv keeps H×W, the head
-    averages each map over a ``pool``×``pool`` grid of regions (``pool=1``: global average pooling).
+    Shape: (N, in_channels, H, W) -> (N, num_classes) logits; every conv keeps H×W (except a
+    stem with ``stem_stride=2``, which halves it once), and the head averages each map over a
+    ``pool``×``pool`` grid of regions (``pool=1``: global average pooling).
     Parameters (norm=None): (9·in_channels·width + width) + (depth - 2)·(9·width² + width)
     + (width·pool²·num_classes + num_classes).
     ``activation``: "relu" (default), "tanh" or "sigmoid" (for AlexNet's ReLU-vs-tanh argument).
@@ -128,21 +137,25 @@ def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: in
     """
     _check(depth, width, in_channels, num_classes, norm, init, 2, "plain_net")
     _check_pool(pool, "plain_net")
+    _check_stride(stem_stride, "plain_net")
     if activation not in _ACTIVATIONS:
         raise ValueError(f"plain_net: activation must be one of {tuple(_ACTIVATIONS)}, "
                          f"got {activation!r}")
     act = _ACTIVATIONS[activation]
-    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), act()]
+    layers: list[nn.Module] = [_conv(in_channels, width, norm, stem_stride), _norm(width, norm),
+                               act()]
     for _ in range(depth - 2):
         layers += [_conv(width, width, norm), _norm(width, norm), act()]
     return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
 
 
 def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
-                 norm: str | None = None, init: str = "default", pool: int = 1) -> nn.Sequential:
-    """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then global
-    average pooling and one FC layer: ``depth`` weight layers, the same ones as
-    ``plain_net(depth, ...)`` (hence the same parameter count), plus the shortcuts.
+                 norm: str | None = None, init: str = "default", pool: int = 1,
+                 stem_stride: int = 1) -> nn.Sequential:
+    """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then average
+    pooling to ``pool``×``pool`` and one FC layer: ``depth`` weight layers, the same ones as
+    ``plain_net(depth, ...)`` with the same options (hence the same parameter count), plus the
+    shortcuts, which have no parameters.
 
     Shape: (N, in_channels, H, W) -> (N, num_classes) logits. ``depth`` must be even and >= 4.
 
@@ -152,10 +165,12 @@ def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes:
     """
     _check(depth, width, in_channels, num_classes, norm, init, 4, "residual_net")
     _check_pool(pool, "residual_net")
+    _check_stride(stem_stride, "residual_net")
     if depth % 2:
         raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
                          f"FC layer, so it must be even (4, 6, 8, ...), got {depth}")
-    layers: list[nn.Module] = [_conv(in_channels, width, norm), _norm(width, norm), nn.ReLU()]
+    layers: list[nn.Module] = [_conv(in_channels, width, norm, stem_stride), _norm(width, norm),
+                               nn.ReLU()]
     layers += [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
     return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
 
