@@ -801,7 +801,8 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
 def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", norm: str = "none",
                            width: int = 8, seed: int = 0) -> None:
     """Gradient norm per layer at initialisation for a plain and a residual net of the same depth
-    (:func:`course_utils.models.plain_net`, :func:`course_utils.models.residual_net`), on one batch.
+    (:func:`course_utils.models.plain_net`, :func:`course_utils.models.residual_net`, as in
+    notebook 06: 3×3 convs of ``width`` maps after a stride-2 stem, head pooled to 2×2), on one batch.
 
     Shapes: X (N, 1, H, W) float, y (N,) int64. ``norm``: "none" or "batch". The weights are drawn
     with a torch generator seeded by ``seed``, without touching the global random state.
@@ -819,7 +820,7 @@ def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", no
         torch.manual_seed(seed)
         for kind, build in (("plain", plain_net), ("residual", residual_net)):
             net = build(int(depth), width=width, in_channels=X.shape[1], norm=None if norm == "none"
-                        else "batch", init=init, pool=2)
+                        else "batch", init=init, pool=2, stem_stride=2)
             norms[f"{kind}-{depth}"] = grad_norms_at_init(net, X, y)
     ratio = {k: v[0] / v[-1] for k, v in norms.items()}
     render_grad_norms(fig, norms, title=f"at initialisation (init={init}, norm={norm}): first/last "
