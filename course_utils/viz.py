@@ -622,8 +622,10 @@ def render_confusion(fig, labels, predictions, num_classes: int = 10,
               vmin=0, vmax=max(1, errors.max()))
     for (r, c), v in np.ndenumerate(cm):
         if v:
+            dark = r != c and errors[r, c] > 0.6 * errors.max()
             ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
-                    color="black" if r != c else "tab:green", fontweight="bold" if r == c else None)
+                    color="tab:green" if r == c else ("white" if dark else "black"),
+                    fontweight="bold" if r == c else None)
     ax.set_xticks(range(num_classes), names, fontsize=8)
     ax.set_yticks(range(num_classes), names, fontsize=8)
     ax.set_xlabel("predicted")
@@ -681,6 +683,8 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
     Both runs use AlexNet's rule v <- momentum * v - lr * grad, w <- w + v (plain: momentum 0)
     from the same start, with the same gradient noise (``noise`` > 0 imitates mini-batches).
     """
+    from matplotlib.ticker import MaxNLocator
+
     from .train import LOSS_SURFACES, momentum_path, surface_loss
 
     if surface not in LOSS_SURFACES:
@@ -698,8 +702,10 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
     runs = [("plain (momentum 0)", 0.0, "tab:blue")]
     if momentum > 0:
         runs.append((f"momentum {momentum:g}", momentum, "tab:orange"))
-    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
-    ax.contour(X, Y, np.log1p(Z), levels=18, cmap="viridis", linewidths=0.8)
+    fig.set_layout_engine("none")   # fixed axes positions: constrained layout triples the time
+    ax = fig.add_axes((0.06, 0.1, 0.52, 0.8))
+    ax2 = fig.add_axes((0.66, 0.14, 0.32, 0.76))
+    ax.contour(X, Y, np.log1p(Z), levels=14, cmap="viridis", linewidths=0.8)
     notes = []
     for name, mu, color in runs:
         path = momentum_path(surface, (start_x, start_y), lr, mu, steps, noise=noise)
@@ -707,7 +713,7 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
         loss = surface_loss(surface, path[:, 0], path[:, 1])
         ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=2, linewidth=1.2,
                 label=name)
-        ax2.plot(np.arange(len(loss)), np.maximum(loss, 1e-12), color=color, label=name)
+        ax2.plot(np.arange(len(loss)), np.log10(np.maximum(loss, 1e-12)), color=color, label=name)
         end = f"diverged after {len(path) - 1} steps" if diverged else f"final loss {loss[-1]:.2g}"
         notes.append(f"{name.split(' (')[0]}: {end}")
     ax.plot([start_x], [start_y], "k*", markersize=9)
@@ -715,9 +721,12 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
     ax.set_title(f"{surface}, lr {lr:g}, {steps} steps" + (f", noise {noise:g}" if noise else ""),
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
-    ax2.set_yscale("log")
-    ax2.set_xlabel("step")
-    ax2.set_title("loss", fontsize=9)
+    ax2.set_xlabel("step", fontsize=8)
+    ax2.set_title("log10 of the loss", fontsize=9)
+    ax2.tick_params(labelsize=7)
+    ax.tick_params(labelsize=7)
+    ax.set_xticks(np.linspace(x0, x1, 5)), ax.set_yticks(np.linspace(y0, y1, 5))
+    ax2.xaxis.set_major_locator(MaxNLocator(4)), ax2.yaxis.set_major_locator(MaxNLocator(5))
     ax2.grid(alpha=0.3)
     ax2.text(0.02, 0.02, "\n".join(notes), transform=ax2.transAxes, fontsize=7, va="bottom")
 

@@ -419,7 +419,7 @@ def test_fit_calls_the_callback_after_each_epoch():
     X, y = toy_separable()
     seen = []
     fit(nn.Linear(2, 2), (X, y), epochs=3, progress=False, device="cpu",
-        callback=lambda m, r: seen.append((r["epoch"], float(m.weight.norm()))))
+        callback=lambda m, r: seen.append((r["epoch"], m.weight.detach().norm().item())))
     assert [e for e, _ in seen] == [1, 2, 3] and len({n for _, n in seen}) == 3
 
 
