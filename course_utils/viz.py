@@ -5,6 +5,7 @@ directly, and notebooks use them for static figures too (``plt.figure()`` then `
 """
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import numpy as np
@@ -807,6 +808,25 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
     ax.legend(fontsize=8)
 
 
+@functools.lru_cache(maxsize=256)
+def _depth_norms(X, y, depth: int, init: str, norm: str, width: int, seed: int) -> dict:
+    """The gradient norms that :func:`render_depth_gradients` draws, cached: they depend only on
+    these arguments (tensors are keyed by identity; they must not be changed in place), so moving
+    a widget's control back to a setting it had costs no recomputation."""
+    import torch
+
+    from .models.depth import grad_norms_at_init, plain_net, residual_net
+
+    norms = {}
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        for kind, build in (("plain", plain_net), ("residual", residual_net)):
+            net = build(depth, width=width, in_channels=X.shape[1], norm=None if norm == "none"
+                        else "batch", init=init, pool=2, stem_stride=2)
+            norms[f"{kind}-{depth}"] = grad_norms_at_init(net, X, y)
+    return norms
+
+
 def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", norm: str = "none",
                            width: int = 8, seed: int = 0) -> None:
     """Gradient norm per layer at initialisation for a plain and a residual net of the same depth
@@ -816,22 +836,13 @@ def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", no
     Shapes: X (N, 1, H, W) float, y (N,) int64. ``norm``: "none" or "batch". The weights are drawn
     with a torch generator seeded by ``seed``, without touching the global random state.
     """
-    import torch
-
-    from .models.depth import grad_norms_at_init, plain_net, residual_net
-
     if norm not in ("none", "batch"):
         raise ValueError(f"norm must be 'none' or 'batch', got {norm!r}")
     if int(depth) < 4 or int(depth) % 2:
         raise ValueError(f"depth must be even and at least 4 (a residual block has 2 layers), got {depth}")
-    norms = {}
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        for kind, build in (("plain", plain_net), ("residual", residual_net)):
-            net = build(int(depth), width=width, in_channels=X.shape[1], norm=None if norm == "none"
-                        else "batch", init=init, pool=2, stem_stride=2)
-            norms[f"{kind}-{depth}"] = grad_norms_at_init(net, X, y)
+    norms = _depth_norms(X, y, int(depth), init, norm, width, seed)
     ratio = {k: v[0] / v[-1] for k, v in norms.items()}
+    fig.subplots_adjust(left=0.1, bottom=0.16)
     render_grad_norms(fig, norms, title=f"at initialisation (init={init}, norm={norm}): first/last "
                       f"layer = {ratio[f'plain-{depth}']:.1e} plain, "
                       f"{ratio[f'residual-{depth}']:.1e} residual")
