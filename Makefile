@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml
 	$(PY) tools/install_lab_settings.py
 	@touch $(STAMP)
 
-lab: setup
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+lab: setup   # localhost only, token authentication on (JupyterLab's defaults)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 test: setup
 	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB)
