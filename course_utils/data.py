@@ -107,7 +107,8 @@ def _check_choice(kind: str, value, options: tuple[str, ...]) -> str:
 _VERIFIED: set[tuple] = set()
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, as hex (what ``SHA256SUMS`` lists)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -149,7 +150,7 @@ def _verify_file(root: Path, rel: str, sums: dict[str, str] | None = None) -> Pa
         raise DataIntegrityError(f"data file {rel} is missing ({path}). " + _restore_hint(rel, root)) from err
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, sums[rel])
     if key not in _VERIFIED:
-        got = _sha256(path)
+        got = sha256_file(path)
         if got != sums[rel]:
             raise DataIntegrityError(
                 f"data file {rel} is corrupted or was modified: sha256 {got[:12]}... differs from "

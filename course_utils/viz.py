@@ -775,6 +775,23 @@ def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = Fa
                    fontsize=7, loc="lower right")
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _pow10_label(value: float, _pos=None) -> str:
+    """Tick label ``10⁻⁸`` for a power of ten on a log axis, in plain text (no mathtext)."""
+    exponent = np.log10(value) if value > 0 else np.nan
+    if not np.isfinite(exponent) or abs(exponent - round(exponent)) > 1e-9:
+        return ""
+    return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
+def _pow10_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(_pow10_label)
+
+
 def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
     """Per-layer gradient norms ``||dL/dW_l||`` against the layer index l = 1 (input side) ... L,
     one line per model, log scale (a constant factor per layer is a straight line). Norms of
@@ -800,6 +817,7 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
     from matplotlib.ticker import MaxNLocator
 
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(_pow10_formatter())  # plain-text 10⁻⁸: mathtext labels cost ~50 ms a figure
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("weight layer (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂W‖")

@@ -406,18 +406,24 @@ def _lenet_feature_demo() -> App:
 
 # --- chapter 2: why depth needs shortcuts (notebook 06) ---------------------------------------------
 
-def depth_gradient_explorer(X, y, width: int = 8) -> App:
+def depth_gradient_explorer(X, y, width: int = 8, precompute: bool = True) -> App:
     """Gradient norm per layer at initialisation, plain vs residual, for a chosen depth,
     initialisation (PyTorch's default or He's) and normalisation (none or batch norm) (notebook 06).
 
     Shapes: X (N, C, H, W) float (a small batch: every update runs both nets on it), y (N,) int64.
     """
-    from .viz import render_depth_gradients
+    from .viz import _depth_norms, render_depth_gradients
 
+    controls = dict(depth=slider("depth (weight layers)", 4, 40, 20, 2),
+                    init=choice("init", ["default", "he"], "default"),
+                    norm=choice("norm", ["none", "batch"], "none"))
+    if precompute:  # run every setting's two nets once now (~3 s), so each update only draws
+        for depth in range(controls["depth"].min, controls["depth"].max + 1, 2):
+            for init in controls["init"].options:
+                for norm in controls["norm"].options:
+                    _depth_norms(X, y, depth, init, norm, width, 0)
     return app(render_depth_gradients, fixed=dict(X=X, y=y, width=width), figsize=(7.5, 3.6),
-               depth=slider("depth (weight layers)", 4, 40, 20, 2),
-               init=choice("init", ["default", "he"], "default"),
-               norm=choice("norm", ["none", "batch"], "none"))
+               **controls)
 
 
 def _depth_gradient_demo() -> App:

@@ -406,3 +406,129 @@ def test_start_here_in_jupyterlab_and_live_slides(lab):
             browser.close()
     print(f"browser test timings (s since Chromium started): {timings}")
     assert digest(committed) == before_digest, f"the test changed the committed {committed}"
+
+
+# --- every slider of every explorer, in every notebook that has one -------------------------------
+
+EXPLORER_CALL = re.compile(r"\b\w+_(explorer|playground)\(")
+
+
+def _explorer_notebooks() -> list[str]:
+    import nbformat
+
+    names = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(c.cell_type == "code" and EXPLORER_CALL.search(c.source) for c in nb.cells):
+            names.append(path.name)
+    return names
+
+
+JS_APP_STATE = """(i) => {
+  const app = document.querySelectorAll('.course-app')[i];
+  if (!app) return null;
+  const img = app.querySelector('img');
+  const msg = app.querySelector('.course-app-message');
+  const shown = img && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display !== 'none';
+  return (shown ? img.src : '') + '|' + (msg ? msg.textContent : '');
+}"""
+JS_APP_CHANGED = """([i, old]) => {
+  const app = document.querySelectorAll('.course-app')[i];
+  if (!app) return false;
+  const img = app.querySelector('img');
+  const msg = app.querySelector('.course-app-message');
+  const shown = img && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display !== 'none';
+  const now = (shown ? img.src : '') + '|' + (msg ? msg.textContent : '');
+  return now !== old && now !== '|';
+}"""
+
+
+def drag_slider(page, app_index: int, slider_index: int, deadline, where: str) -> None:
+    """Drag one slider of one explorer with the mouse; wait until the explorer's output (its
+    picture, or its message for a setting that makes no sense) changes."""
+    slider = page.locator(".course-app").nth(app_index).locator(".widget-slider").nth(slider_index)
+    handle, track = slider.locator(".noUi-handle").first, slider.locator(".noUi-target").first
+    readout = slider.locator(".widget-readout").first
+    for fraction in (None, 0.5, 0.05):
+        handle.scroll_into_view_if_needed(timeout=deadline.ms(20))
+        before, state = readout.inner_text(), page.evaluate(JS_APP_STATE, app_index)
+        hb, tb = settled_box(handle, deadline), settled_box(track, deadline)
+        assert hb and tb, f"{where}: slider {slider_index} is not laid out"
+        x0, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+        if fraction is None:
+            fraction = 0.8 if x0 < tb["x"] + tb["width"] / 2 else 0.15
+        page.mouse.move(x0, y)
+        page.mouse.down()
+        page.mouse.move(tb["x"] + tb["width"] * fraction, y, steps=8)
+        page.mouse.up()
+        if readout.inner_text() == before:
+            continue  # the drag landed on the same value: try another spot
+        try:
+            page.wait_for_function(JS_APP_CHANGED, arg=[app_index, state],
+                                   timeout=deadline.ms(30), polling=100)
+            return
+        except sync_api.TimeoutError:
+            continue
+    raise AssertionError(f"{where}: slider {slider_index} ({readout.inner_text()!r}) was dragged "
+                         "but the explorer's output never changed")
+
+
+@pytest.mark.parametrize("notebook", _explorer_notebooks())
+def test_every_slider_moves_its_explorer(lab, notebook):
+    """Run the notebook in JupyterLab, then drag every slider of every explorer in it: each drag
+    must change what the explorer shows, and nothing may raise or show a traceback."""
+    deadline = Deadline(max(TOTAL_SECONDS, 300))
+    committed = NOTEBOOKS / notebook
+    before_digest = digest(committed)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page_errors: list[str] = []
+    step = "launch Chromium"
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                     timeout=deadline.ms(60))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda e: page_errors.append(str(e)))
+            try:
+                step = "open the notebook"
+                page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}",
+                          timeout=deadline.ms(90))
+                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=deadline.ms(90))
+                page.wait_for_function(JS_KERNEL_IDLE, timeout=deadline.ms(90), polling=250)
+                step = "Run > Run All Cells"
+                page.locator("#jp-MainMenu .lm-MenuBar-item").filter(
+                    has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
+                page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(
+                    timeout=deadline.ms(20))
+                page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(240), polling=500)
+                cells = page.evaluate(JS_CELL_REPORT)
+                errors = [c for c in cells if c["errors"]]
+                assert not errors, f"cells raised errors: {errors}"
+                n_apps = page.locator(".course-app").count()
+                assert n_apps, "no explorer rendered after Run All"
+                moved = 0
+                for i in range(n_apps):
+                    n_sliders = page.locator(".course-app").nth(i).locator(".widget-slider").count()
+                    for j in range(n_sliders):
+                        step = f"explorer {i}, slider {j}"
+                        drag_slider(page, i, j, deadline, f"{notebook}, {step}")
+                        moved += 1
+                assert moved, "no slider found in the explorers"
+                step = "no error anywhere"
+                text = page.locator(".jp-NotebookPanel").first.inner_text()
+                assert not [e for e in WIDGET_ERRORS if e.lower() in text.lower()]
+                tracebacks = [t for t in page.locator(
+                    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                ).all_inner_texts() if "Traceback" in t]
+                assert not tracebacks, f"tracebacks on stderr: {tracebacks}"
+                assert not page_errors, f"uncaught exceptions in the page: {page_errors}"
+                print(f"{notebook}: moved {moved} sliders in {n_apps} explorers")
+            except BaseException:
+                name = re.sub(r"\W+", "-", f"{notebook}-{step}").strip("-").lower()
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(ARTIFACTS / f"browser-failed-{name}.png"))
+                print(f"browser test failed at step: {step}; page errors: {page_errors[-5:]}")
+                raise
+        finally:
+            browser.close()
+    assert digest(committed) == before_digest, f"the test changed the committed {committed}"

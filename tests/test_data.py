@@ -137,8 +137,8 @@ def test_loader_rechecks_a_file_that_changed_after_a_good_load(data_copy):
 
 def test_verification_is_cached_per_file_version(monkeypatch):
     calls = []
-    real = data._sha256
-    monkeypatch.setattr(data, "_sha256", lambda path: calls.append(path) or real(path))
+    real = data.sha256_file
+    monkeypatch.setattr(data, "sha256_file", lambda path: calls.append(path) or real(path))
     data._VERIFIED.clear()
     load_mnist("train")
     load_mnist("test")
