@@ -133,7 +133,8 @@ def render_pooling(fig, x: np.ndarray, size: int = 2, stride: int = 2, mode: str
     highlighted, the output grid, and the arithmetic of the highlighted window.
 
     Shape: x (H, W), small (up to about 10 x 10 so the numbers stay readable). ``window`` counts
-    output cells in row-major order from 1; past the last one it shows the last.
+    output cells in row-major order from 1; past the last one raises ValueError (saying how many
+    there are), which an explorer shows as a message.
     Math: y[i, j] = max / mean / sum of x[i*stride : i*stride + size, j*stride : j*stride + size].
     """
     from matplotlib.collections import PatchCollection
@@ -150,7 +151,11 @@ def render_pooling(fig, x: np.ndarray, size: int = 2, stride: int = 2, mode: str
                          f"choose a window of at most {min(H, W)}")
     y = pool2d(x, size, stride, mode)  # checks stride >= 1 and the mode
     Ho, Wo = y.shape
-    k = min(max(int(window), 1), Ho * Wo) - 1
+    if not 1 <= int(window) <= Ho * Wo:
+        raise ValueError(f"a {size}×{size} window with stride {stride} has {Ho * Wo} position"
+                         f"{'s' if Ho * Wo > 1 else ''} on this {H}×{W} input: choose window # 1 "
+                         f"to {Ho * Wo}")
+    k = int(window) - 1
     i, j = divmod(k, Wo)
     covered = np.zeros_like(x, dtype=bool)
     covered[: (Ho - 1) * stride + size, : (Wo - 1) * stride + size] = True

@@ -473,11 +473,44 @@ def drag_slider(page, app_index: int, slider_index: int, deadline, where: str) -
                          "but the explorer's output never changed")
 
 
+def _wait_changed(page, app_index: int, state: str, deadline, where: str) -> None:
+    try:
+        page.wait_for_function(JS_APP_CHANGED, arg=[app_index, state], timeout=deadline.ms(30),
+                               polling=100)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"{where}: the control changed but the explorer's output did not")
+
+
+def press_other_button(page, app_index: int, group_index: int, deadline, where: str) -> None:
+    """Click a toggle button that is not the selected one; the explorer's output must change."""
+    group = page.locator(".course-app").nth(app_index).locator(".widget-toggle-buttons").nth(
+        group_index)
+    button = group.locator("button:not(.mod-active)").first
+    button.scroll_into_view_if_needed(timeout=deadline.ms(20))
+    state = page.evaluate(JS_APP_STATE, app_index)
+    button.click(timeout=deadline.ms(20))
+    _wait_changed(page, app_index, state, deadline, where)
+
+
+def choose_other_option(page, app_index: int, index: int, deadline, where: str) -> None:
+    """Pick another entry of a dropdown; the explorer's output must change."""
+    select = page.locator(".course-app").nth(app_index).locator(".widget-dropdown select").nth(
+        index)
+    select.scroll_into_view_if_needed(timeout=deadline.ms(20))
+    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    current = select.input_value()
+    other = next(v for v in values if v != current)
+    state = page.evaluate(JS_APP_STATE, app_index)
+    select.select_option(other, timeout=deadline.ms(20))
+    _wait_changed(page, app_index, state, deadline, where)
+
+
 @pytest.mark.parametrize("notebook", _explorer_notebooks())
-def test_every_slider_moves_its_explorer(lab, notebook):
-    """Run the notebook in JupyterLab, then drag every slider of every explorer in it: each drag
-    must change what the explorer shows, and nothing may raise or show a traceback."""
-    deadline = Deadline(max(TOTAL_SECONDS, 300))
+def test_every_control_moves_its_explorer(lab, notebook):
+    """Run the notebook in JupyterLab, then drag every slider of every explorer in it (and press a
+    toggle button, pick a dropdown entry): each must change what the explorer shows, and nothing
+    may raise or show a traceback."""
+    deadline = Deadline(max(TOTAL_SECONDS, 420))
     committed = NOTEBOOKS / notebook
     before_digest = digest(committed)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -500,7 +533,7 @@ def test_every_slider_moves_its_explorer(lab, notebook):
                     has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
                 page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(
                     timeout=deadline.ms(20))
-                page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(240), polling=500)
+                page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(300), polling=500)
                 cells = page.evaluate(JS_CELL_REPORT)
                 errors = [c for c in cells if c["errors"]]
                 assert not errors, f"cells raised errors: {errors}"
@@ -508,12 +541,20 @@ def test_every_slider_moves_its_explorer(lab, notebook):
                 assert n_apps, "no explorer rendered after Run All"
                 moved = 0
                 for i in range(n_apps):
-                    n_sliders = page.locator(".course-app").nth(i).locator(".widget-slider").count()
-                    for j in range(n_sliders):
+                    app = page.locator(".course-app").nth(i)
+                    for j in range(app.locator(".widget-slider").count()):
                         step = f"explorer {i}, slider {j}"
                         drag_slider(page, i, j, deadline, f"{notebook}, {step}")
                         moved += 1
-                assert moved, "no slider found in the explorers"
+                    for j in range(app.locator(".widget-toggle-buttons").count()):
+                        step = f"explorer {i}, buttons {j}"
+                        press_other_button(page, i, j, deadline, f"{notebook}, {step}")
+                        moved += 1
+                    for j in range(app.locator(".widget-dropdown select").count()):
+                        step = f"explorer {i}, dropdown {j}"
+                        choose_other_option(page, i, j, deadline, f"{notebook}, {step}")
+                        moved += 1
+                assert moved, "no control found in the explorers"
                 step = "no error anywhere"
                 text = page.locator(".jp-NotebookPanel").first.inner_text()
                 assert not [e for e in WIDGET_ERRORS if e.lower() in text.lower()]
@@ -522,7 +563,7 @@ def test_every_slider_moves_its_explorer(lab, notebook):
                 ).all_inner_texts() if "Traceback" in t]
                 assert not tracebacks, f"tracebacks on stderr: {tracebacks}"
                 assert not page_errors, f"uncaught exceptions in the page: {page_errors}"
-                print(f"{notebook}: moved {moved} sliders in {n_apps} explorers")
+                print(f"{notebook}: moved {moved} controls in {n_apps} explorers")
             except BaseException:
                 name = re.sub(r"\W+", "-", f"{notebook}-{step}").strip("-").lower()
                 with contextlib.suppress(Exception):

@@ -235,7 +235,9 @@ def test_render_pooling_explains_impossible_combinations():
     from course_utils.viz import render_param_growth, render_pooling
 
     x = np.arange(25).reshape(5, 5)
-    render_pooling(Figure(), x, size=3, stride=1, mode="avg", window=99)   # clamps the window
+    render_pooling(Figure(), x, size=3, stride=1, mode="avg", window=9)    # the last of 3x3
+    with pytest.raises(ValueError, match="has 9 positions .* choose window # 1 to 9"):
+        render_pooling(Figure(), x, size=3, stride=1, mode="avg", window=10)
     with pytest.raises(ValueError, match="does not fit"):
         render_pooling(Figure(), x, size=6, stride=1, mode="max")
     with pytest.raises(ValueError, match="one 2-D grid"):
