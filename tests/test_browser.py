@@ -469,6 +469,9 @@ def drag_slider(page, app_index: int, slider_index: int, deadline, where: str) -
             return
         except sync_api.TimeoutError:
             continue
+    state = page.evaluate(JS_APP_STATE, app_index)
+    if state.startswith("|") and len(state) > 1:
+        return  # the explorer explains why this setting makes no sense, and still does: fine
     raise AssertionError(f"{where}: slider {slider_index} ({readout.inner_text()!r}) was dragged "
                          "but the explorer's output never changed")
 
@@ -542,10 +545,8 @@ def test_every_control_moves_its_explorer(lab, notebook):
                 moved = 0
                 for i in range(n_apps):
                     app = page.locator(".course-app").nth(i)
-                    for j in range(app.locator(".widget-slider").count()):
-                        step = f"explorer {i}, slider {j}"
-                        drag_slider(page, i, j, deadline, f"{notebook}, {step}")
-                        moved += 1
+                    # buttons and dropdowns first, from the explorer's valid start; then sliders,
+                    # which may also lead it to a setting it answers with a message
                     for j in range(app.locator(".widget-toggle-buttons").count()):
                         step = f"explorer {i}, buttons {j}"
                         press_other_button(page, i, j, deadline, f"{notebook}, {step}")
@@ -553,6 +554,10 @@ def test_every_control_moves_its_explorer(lab, notebook):
                     for j in range(app.locator(".widget-dropdown select").count()):
                         step = f"explorer {i}, dropdown {j}"
                         choose_other_option(page, i, j, deadline, f"{notebook}, {step}")
+                        moved += 1
+                    for j in range(app.locator(".widget-slider").count()):
+                        step = f"explorer {i}, slider {j}"
+                        drag_slider(page, i, j, deadline, f"{notebook}, {step}")
                         moved += 1
                 assert moved, "no control found in the explorers"
                 step = "no error anywhere"

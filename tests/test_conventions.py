@@ -96,3 +96,13 @@ def test_readme_links_every_notebook():
     assert {p.name for p in NOTEBOOKS} <= linked, "README's chapter table must link every notebook"
     missing = sorted(n for n in linked if not (ROOT / "notebooks" / n).exists())
     assert not missing, f"README links notebooks that do not exist: {missing}"
+
+
+def test_nbval_skips_stderr_when_comparing():
+    """Warnings and progress bars (stderr) are not compared (conftest.py adjusts nbval)."""
+    from nbval import plugin
+
+    assert getattr(plugin.IPyNbFile.__init__, "_course_skips_stderr", False)
+    out = plugin.transform_streams_for_comparison(
+        [nbformat.v4.new_output("stream", name="stderr", text="a warning")])
+    assert set(out[0]) - {"output_type"} == {"stderr"}  # the key that skip_compare now drops
