@@ -241,6 +241,23 @@ JS_IMAGE_LOADED = """(oldSrc) => {
 }"""
 
 
+def open_and_run_all(page, lab, notebook: str, deadline, run_seconds: float) -> list:
+    """Open ``notebook`` in JupyterLab, wait for its kernel, run *Run > Run All Cells* from the
+    menu, wait until every cell ran, and require that none raised. Returns the cells' report."""
+    page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}",
+              timeout=deadline.ms(90))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=deadline.ms(90))
+    page.wait_for_function(JS_KERNEL_IDLE, timeout=deadline.ms(90), polling=250)
+    page.locator("#jp-MainMenu .lm-MenuBar-item").filter(
+        has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(timeout=deadline.ms(20))
+    page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(run_seconds), polling=300)
+    cells = page.evaluate(JS_CELL_REPORT)
+    errors = [c for c in cells if c["errors"]]
+    assert not errors, f"cells raised errors: {errors}"
+    return cells
+
+
 def settled_box(locator, deadline, tries: int = 10) -> dict:
     """The bounding box of ``locator`` once the layout stopped moving it (two equal reads)."""
     box = locator.bounding_box(timeout=deadline.ms(10))
@@ -310,23 +327,9 @@ def test_start_here_in_jupyterlab_and_live_slides(lab):
             page.on("console", lambda m: console_errors.append(m.text)
                     if m.type == "error" else None)
             try:
-                step = "open the notebook"
-                page.goto(f"{lab.url}/lab/tree/notebooks/{NOTEBOOK}?token={lab.token}",
-                          timeout=deadline.ms(90))
-                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=deadline.ms(90))
-                page.wait_for_function(JS_KERNEL_IDLE, timeout=deadline.ms(90), polling=250)
-                mark("notebook open, kernel idle")
-
-                step = "Run > Run All Cells"
-                page.locator("#jp-MainMenu .lm-MenuBar-item").filter(
-                    has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
-                page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(
-                    timeout=deadline.ms(20))
-                page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(150), polling=300)
+                step = "open the notebook and Run All Cells"
+                cells = open_and_run_all(page, lab, NOTEBOOK, deadline, run_seconds=150)
                 mark("all cells run")
-                cells = page.evaluate(JS_CELL_REPORT)
-                errors = [c for c in cells if c["errors"]]
-                assert not errors, f"cells raised errors: {errors}"
                 not_run = [c for c in cells if c["type"] == "code" and c["count"] is None]
                 assert not not_run, f"cells that Run All did not run: {not_run}"
 
@@ -526,20 +529,8 @@ def test_every_control_moves_its_explorer(lab, notebook):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("pageerror", lambda e: page_errors.append(str(e)))
             try:
-                step = "open the notebook"
-                page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}",
-                          timeout=deadline.ms(90))
-                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=deadline.ms(90))
-                page.wait_for_function(JS_KERNEL_IDLE, timeout=deadline.ms(90), polling=250)
-                step = "Run > Run All Cells"
-                page.locator("#jp-MainMenu .lm-MenuBar-item").filter(
-                    has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
-                page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(
-                    timeout=deadline.ms(20))
-                page.wait_for_function(JS_RUN_FINISHED, timeout=deadline.ms(300), polling=500)
-                cells = page.evaluate(JS_CELL_REPORT)
-                errors = [c for c in cells if c["errors"]]
-                assert not errors, f"cells raised errors: {errors}"
+                step = "open the notebook and Run All Cells"
+                open_and_run_all(page, lab, notebook, deadline, run_seconds=300)
                 n_apps = page.locator(".course-app").count()
                 assert n_apps, "no explorer rendered after Run All"
                 moved = 0
