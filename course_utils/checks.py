@@ -15,23 +15,36 @@ friendly "not done yet" line and returns ``None`` (so *Run All* goes on); a wron
 :class:`WrongAnswer` (an ``AssertionError``) with what was tried, what was expected and a hint; a
 right answer prints one line starting with "Correct".
 
-Writing a checker::
+A checker always answers one of three ways, whatever the student's function does: "Correct",
+"Not done yet" (only for the stub's own error, whose message contains :data:`STUB_MESSAGE`), or
+:class:`WrongAnswer` naming the failing case with a hint. If the student's code raises, the
+``WrongAnswer`` names the case and is chained to their exception (``raise ... from e``), so their
+traceback stays visible above it; a ``NotImplementedError`` that is not the stub's (PyTorch raises
+one for an operator missing on Apple GPUs) is reported the same way, not as "not done yet".
+Answers may be numbers, lists, NumPy arrays or torch tensors of any dtype; float32 answers are
+compared with a float32 tolerance.
+
+Writing a checker (call the student's function through :func:`call_student`, so that an error in
+their code names the case)::
 
     @checker("output_size")
     def check_output_size(student_fn):
         for n, f, s, p in CASES:
-            expect_equal(student_fn(n, f, s, p), output_size(n, f, s, p),
-                         where=f"n={n}, f={f}, s={s}, p={p}", hint="the division by s is rounded down")
+            where = f"n={n}, f={f}, s={s}, p={p}"
+            expect_equal(call_student(student_fn, where, n, f, s, p), output_size(n, f, s, p),
+                         where=where, hint="the division by s is rounded down")
         return f"passes {len(CASES)} cases"
 """
 from __future__ import annotations
 
 import functools
+import numbers
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["WrongAnswer", "STUB_MESSAGE", "stub_error", "checker", "expect_equal", "expect_close",
+__all__ = ["WrongAnswer", "STUB_MESSAGE", "stub_error", "checker", "call_student", "expect_equal",
+           "expect_close",
            "expect_shape", "check_answer", "check_to_unit_range", "check_neuron_weights",
            "check_pool2d", "check_conv2d_naive", "check_output_size",
            "check_lenet_sizes", "LENET_LAYERS",
@@ -56,14 +69,42 @@ def _not_done(name: str) -> None:
           "the `raise NotImplementedError(...)` line, run that cell, then run this one again.")
 
 
+_NOT_THE_STUB = ("this NotImplementedError does not come from the exercise's stub: PyTorch raises "
+                 "it for an operation the device does not support (on an Apple GPU, run on the "
+                 "CPU with the environment variable COURSE_DEVICE=cpu); the traceback above "
+                 "shows where")
+_STUDENT_RAISED = "the traceback above shows the line of your code that failed on this case"
+
+
+def _is_stub(error: BaseException) -> bool:
+    return isinstance(error, NotImplementedError) and STUB_MESSAGE in str(error)
+
+
+def _raised(error: Exception) -> str:
+    return f"your code raised {type(error).__name__}: {error}"
+
+
+def call_student(student_fn: Callable, where: str, *args: Any, **kwargs: Any) -> Any:
+    """``student_fn(*args, **kwargs)``; if it raises, a :class:`WrongAnswer` naming the case
+    ``where``, chained to the student's exception. The stub's own error passes through (the
+    checker then says "not done yet")."""
+    try:
+        return student_fn(*args, **kwargs)
+    except Exception as e:
+        if _is_stub(e):
+            raise
+        hint = _NOT_THE_STUB if isinstance(e, NotImplementedError) else _STUDENT_RAISED
+        raise WrongAnswer(_message(_raised(e), where, hint)) from e
+
+
 def checker(name: str) -> Callable:
     """Decorator for a check function that raises :class:`WrongAnswer` or returns a success note.
 
     The wrapped checker prints ``Correct: <name> <note>`` and returns nothing (so no ``True``
-    echoes under the cell); given an untouched
-    stub (the student's code raises ``NotImplementedError``, or the answer is ``...``) it prints a
-    "not done yet" line and returns ``None``. Any other exception from the student's code
-    propagates, so the student sees their own traceback.
+    echoes under the cell); given an untouched stub (the student's code raises the stub's
+    ``NotImplementedError(STUB_MESSAGE)``, or the answer is ``...``) it prints a "not done yet"
+    line and returns ``None``. Any other exception becomes a :class:`WrongAnswer` chained to it
+    (``raise ... from e``), so the student sees their own traceback and a verdict under it.
     """
 
     def wrap(check: Callable) -> Callable:
@@ -74,9 +115,17 @@ def checker(name: str) -> Callable:
                 return None
             try:
                 note = check(*args, **kwargs)
-            except NotImplementedError:
-                _not_done(name)
-                return None
+            except WrongAnswer:
+                raise
+            except Exception as e:
+                if _is_stub(e):
+                    _not_done(name)
+                    return None
+                hint = (_NOT_THE_STUB if isinstance(e, NotImplementedError) else
+                        "the traceback above shows where it failed; check the type and shape "
+                        "of what your code returns")
+                raise WrongAnswer(_message(f"{name} could not check your answer: "
+                                           f"{type(e).__name__}: {e}", "", hint)) from e
             print(f"Correct: {name} {note}".rstrip() if note else f"Correct: {name}.")
             return None
 
@@ -85,16 +134,52 @@ def checker(name: str) -> Callable:
     return wrap
 
 
+def _plain(x: Any) -> Any:
+    """A torch tensor as a NumPy array (detached, on the CPU); anything else unchanged."""
+    if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
+        x = x.detach().cpu()
+        return x.float().numpy() if str(x.dtype) == "torch.bfloat16" else x.numpy()
+    return x
+
+
+def _array(x: Any) -> Any:
+    """``x`` as a NumPy array if it is a tensor or a (rectangular) list; otherwise unchanged."""
+    x = _plain(x)
+    if isinstance(x, (list, tuple)):
+        try:
+            return np.asarray(x)
+        except (ValueError, TypeError):
+            return x
+    return x
+
+
+def _equal(got: Any, want: Any) -> bool:
+    """``got == want`` that never raises: arrays and tensors element-wise (same shape), lists and
+    tuples item by item."""
+    got, want = _plain(got), _plain(want)
+    if isinstance(got, np.ndarray) or isinstance(want, np.ndarray):
+        try:
+            return bool(np.array_equal(np.asarray(got), np.asarray(want)))
+        except (ValueError, TypeError):
+            return False
+    if isinstance(got, (list, tuple)) and isinstance(want, (list, tuple)):
+        return len(got) == len(want) and all(_equal(g, w) for g, w in zip(got, want))
+    try:
+        return bool(got == want)
+    except Exception:  # e.g. a list holding arrays: "truth value ... is ambiguous"
+        return False
+
+
 def expect_equal(got: Any, want: Any, where: str = "", hint: str = "") -> None:
-    """Raise :class:`WrongAnswer` unless ``got == want`` (exactly; arrays element-wise)."""
-    same = (np.array_equal(np.asarray(got), np.asarray(want))
-            if isinstance(want, np.ndarray) or isinstance(got, np.ndarray) else got == want)
-    if not same:
-        raise WrongAnswer(_message(f"got {_short(got)}, expected {_short(want)}", where, hint))
+    """Raise :class:`WrongAnswer` unless ``got == want`` (exactly; arrays and tensors
+    element-wise, with the same shape)."""
+    if not _equal(got, want):
+        raise WrongAnswer(_message(f"got {_short(_plain(got))}, expected {_short(_plain(want))}",
+                                   where, hint))
 
 
 def expect_shape(got: Any, shape: tuple, where: str = "", hint: str = "") -> None:
-    """Raise :class:`WrongAnswer` unless ``got`` is an array of the given shape."""
+    """Raise :class:`WrongAnswer` unless ``got`` is an array (or tensor) of the given shape."""
     got_shape = getattr(got, "shape", None)
     if got_shape is None:
         raise WrongAnswer(_message(f"got a {type(got).__name__}, expected an array of shape "
@@ -104,15 +189,35 @@ def expect_shape(got: Any, shape: tuple, where: str = "", hint: str = "") -> Non
                                    where, hint))
 
 
+def _numbers(got: Any, where: str, hint: str) -> np.ndarray:
+    """``got`` (array-like) as a float64 array, or a :class:`WrongAnswer` if it holds no numbers."""
+    a = _array(got)
+    if not isinstance(a, np.ndarray) or a.dtype.kind not in "biuf":
+        what = (f"an array of dtype {a.dtype}" if isinstance(a, np.ndarray)
+                else f"a {type(a).__name__}")
+        raise WrongAnswer(_message(f"got {what}, expected an array of real numbers", where, hint))
+    return a.astype(float)
+
+
 def expect_close(got: Any, want: Any, where: str = "", hint: str = "", rtol: float = 1e-6,
                  atol: float = 1e-8) -> None:
-    """Raise :class:`WrongAnswer` unless ``got`` has ``want``'s shape and is close to it."""
-    want = np.asarray(want)
-    if hasattr(got, "detach"):  # a torch tensor
-        got = got.detach().cpu().numpy()
-    expect_shape(np.asarray(got) if not hasattr(got, "shape") and np.ndim(got) == want.ndim == 0
-                 else got, want.shape, where, hint)
-    got = np.asarray(got, dtype=float)
+    """Raise :class:`WrongAnswer` unless ``got`` has ``want``'s shape and is close to it:
+    ``|got - want| <= atol + rtol * |want|`` element-wise.
+
+    An answer in a lower precision than float64 (float32, float16) is held to that precision:
+    ``rtol`` and ``atol`` grow to at least 64 * eps of its dtype (``atol`` relative to the largest
+    ``|want|``), so a correct float32 computation passes and a real mistake still fails."""
+    want = np.asarray(_plain(want), dtype=float)
+    got = _plain(got)
+    if not hasattr(got, "shape") and want.ndim == 0 and isinstance(got, numbers.Real):
+        got = np.asarray(got)
+    expect_shape(got, want.shape, where, hint)
+    dtype = np.asarray(got).dtype
+    got = _numbers(got, where, hint)
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        eps = float(np.finfo(dtype).eps)
+        scale = max(1.0, float(np.abs(want).max(initial=0.0)))
+        rtol, atol = max(rtol, 64 * eps), max(atol, 64 * eps * scale)
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         bad = np.argwhere(~np.isclose(got, want, rtol=rtol, atol=atol))
         first = tuple(int(i) for i in bad[0]) if want.ndim else ()
@@ -131,7 +236,13 @@ def check_answer(name: str, got: Any, want: Any, hint: str = "", rtol: float = 0
     @checker(name)
     def run(value):
         if rtol and isinstance(want, (int, float)):
-            if not np.isclose(value, want, rtol=rtol, atol=0):
+            number = _plain(value)
+            try:
+                close = (not isinstance(number, (str, bytes)) and
+                         bool(np.isclose(float(number), want, rtol=rtol, atol=0)))
+            except (TypeError, ValueError):
+                close = False
+            if not close:
                 raise WrongAnswer(_message(f"got {_short(value)}, expected about {want}", "", hint))
         else:
             expect_equal(value, want, hint=hint)
@@ -163,7 +274,7 @@ def check_to_unit_range(student_fn) -> str:
              rng.integers(0, 128, (2, 5, 4), dtype=np.uint8)]  # dark images: max is not 255
     for k, images in enumerate(cases):
         where = f"case {k + 1}, input of shape {images.shape}"
-        got = student_fn(images.copy())
+        got = _plain(call_student(student_fn, where, images.copy()))
         expect_shape(got, images.shape, where, "keep one value per pixel, in the same layout")
         if getattr(got, "dtype", None) != np.float32:
             raise WrongAnswer(f"{where}: got dtype {getattr(got, 'dtype', type(got))}, expected "
@@ -181,12 +292,12 @@ def check_neuron_weights(student_fn) -> str:
     """Exercise of notebook 01: weights of one fully connected neuron on an H x W x C image."""
     cases = [(28, 28, 1), (32, 32, 3), (200, 200, 3), (5, 7, 2), (1, 1, 1)]
     for h, w, c in cases:
-        got = student_fn(h, w, c)
-        if got == h * w and c > 1:
+        got = call_student(student_fn, f"height={h}, width={w}, depth={c}", h, w, c)
+        if _equal(got, h * w) and c > 1:
             raise WrongAnswer(f"height={h}, width={w}, depth={c}: got {got}, expected {h * w * c}. "
                               "Hint: the neuron sees every channel of every pixel, so the depth "
                               "multiplies too")
-        if got == h * w * c + 1:
+        if _equal(got, h * w * c + 1):
             raise WrongAnswer(f"height={h}, width={w}, depth={c}: got {got}, expected {h * w * c}. "
                               "Hint: count the weights only; the bias is one extra parameter")
         expect_equal(got, h * w * c, where=f"height={h}, width={w}, depth={c}",
@@ -213,9 +324,9 @@ def check_pool2d(student_fn) -> str:
         where = f"x of shape {x.shape}, size={size}, stride={stride}, mode={mode!r}"
         kwargs = dict(size=size, mode=mode) if stride is None else dict(size=size, stride=stride,
                                                                           mode=mode)
-        got = student_fn(x.copy(), **kwargs)
+        got = _array(call_student(student_fn, where, x.copy(), **kwargs))
         want = pool2d(x, size, stride, mode)
-        expect_shape(np.asarray(got) if isinstance(got, list) else got, want.shape, where,
+        expect_shape(got, want.shape, where,
                      "the output has floor((H - size) / stride) + 1 rows (same for columns); "
                      "a window that would run off the edge is dropped"
                      + ("; stride=None means stride = size" if stride is None else ""))
@@ -259,7 +370,7 @@ def check_conv2d_naive(student_fn) -> str:
     for k, (x, w, b, s, p, what) in enumerate(cases, 1):
         where = f"case {k} ({what}): x {x.shape}, w {w.shape}, stride={s}, padding={p}"
         want = conv2d(x, w, b, s, p)
-        got = student_fn(x.copy(), w.copy(), b.copy(), s, p)
+        got = _plain(call_student(student_fn, where, x.copy(), w.copy(), b.copy(), s, p))
         expect_shape(got, want.shape, where,
                      "the output is (N, F, H_out, W_out) with H_out = "
                      "(H - KH + 2*padding) // stride + 1 (same for W); pad first, then slide")
@@ -284,12 +395,12 @@ def check_output_size(student_fn) -> str:
     cases = [(32, 5, 1, 0), (7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 2, 1), (28, 2, 2, 0),
              (7, 3, 3, 0), (10, 3, 3, 1), (224, 7, 2, 3), (5, 5, 1, 0), (6, 4, 4, 2), (32, 3, 1, 1)]
     for n, f, s, p in cases:
-        got, want = student_fn(n, f, s, p), output_size(n, f, s, p)
         where = f"n={n}, f={f}, s={s}, p={p}"
+        got, want = _plain(call_student(student_fn, where, n, f, s, p)), output_size(n, f, s, p)
         if isinstance(got, float):
             raise WrongAnswer(f"{where}: got the float {got}, expected the integer {want}. Hint: "
                               "use floor division // (a size is a whole number of positions)")
-        if got == (n - f + 2 * p) / s and got != want:
+        if _equal(got, (n - f + 2 * p) / s) and not _equal(got, want):
             raise WrongAnswer(f"{where}: got {got}, expected {want}. Hint: you forgot the + 1: "
                               "the first position is already one output")
         expect_equal(got, want, where,
@@ -313,13 +424,13 @@ def check_lenet_sizes(student_fn) -> str:
         want = [n]
         for _, f, s in LENET_LAYERS:
             want.append(output_size(want[-1], f, s))
-        got = student_fn(n)
+        got = _plain(call_student(student_fn, f"n={n}", n))
         got = list(got) if isinstance(got, (tuple, list, np.ndarray)) else got
         if not isinstance(got, list) or len(got) != len(want):
             raise WrongAnswer(f"n={n}: got {_short(got)}, expected a list of {len(want)} sizes "
                               f"(the input and the 5 layers). Hint: start the list with n itself")
         for k, ((name, f, s), g, w) in enumerate(zip(LENET_LAYERS, got[1:], want[1:]), 1):
-            if g != w:
+            if not _equal(g, w):
                 raise WrongAnswer(
                     f"n={n}: after {name} got {g}, expected {w} (sizes so far {want[:k + 1]}). "
                     f"Hint: output_size({want[k - 1]}, {f}, s={s}) — no padding in LeNet-5")
@@ -336,8 +447,8 @@ def check_conv_params(student_fn) -> str:
     cases = [(1, 6, 5), (6, 16, 5), (16, 120, 5), (3, 64, 3), (64, 64, 1), (3, 96, 11)]
     for c_in, c_out, k in cases:
         want = sum(p.numel() for p in torch.nn.Conv2d(c_in, c_out, k).parameters())
-        got = student_fn(c_in, c_out, k)
-        if got == c_out * c_in * k * k:
+        got = call_student(student_fn, f"in={c_in}, out={c_out}, k={k}", c_in, c_out, k)
+        if _equal(got, c_out * c_in * k * k):
             raise WrongAnswer(f"in={c_in}, out={c_out}, k={k}: got {got}, expected {want}. Hint: "
                               "each output map also has one bias")
         expect_equal(got, want, where=f"in={c_in}, out={c_out}, k={k}",
@@ -361,9 +472,11 @@ def check_trainable_subsampling(student_fn) -> str:
             layer.coefficient.copy_(torch.from_numpy(coef))
             layer.bias.copy_(torch.from_numpy(bias))
             want = layer(torch.from_numpy(x)[None])[0].numpy()
-        got = np.asarray(student_fn(x.copy(), coef.copy(), bias.copy()), dtype=float)
-        expect_shape(got, want.shape, where=f"x of shape {shape}",
-                     hint="2x2 windows with stride 2 halve the height and the width")
+        where = f"x of shape {shape}"
+        hint = "2x2 windows with stride 2 halve the height and the width"
+        got = _array(call_student(student_fn, where, x.copy(), coef.copy(), bias.copy()))
+        expect_shape(got, want.shape, where=where, hint=hint)
+        got = _numbers(got, where, hint)
         mean_version = (want - bias[:, None, None]) / 4 + bias[:, None, None]
         if np.allclose(got, mean_version):
             raise WrongAnswer(f"x of shape {shape}: you averaged the window. Hint: LeNet-5 sums "
@@ -390,11 +503,14 @@ def check_alexnet_step(student_fn) -> str:
         p.grad = torch.from_numpy(g.copy())
         opt.step()
         want_w, want_v = p.detach().numpy(), opt.state[p]["velocity"].numpy()
-        out = student_fn(w.copy(), v.copy(), g.copy(), lr, mu, wd)
-        if not (isinstance(out, tuple) and len(out) == 2):
-            raise WrongAnswer("return a pair (w_new, v_new)")
-        got_w, got_v = (np.asarray(a, dtype=float) for a in out)
         where = f"lr={lr}, momentum={mu}, weight_decay={wd}"
+        out = call_student(student_fn, where, w.copy(), v.copy(), g.copy(), lr, mu, wd)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise WrongAnswer(f"{where}: got {_short(out)}; return a pair (w_new, v_new)")
+        hint = "return the new weights and the new velocity, each an array of w's shape"
+        got_w, got_v = (_numbers(a, where, hint) for a in out)
+        expect_shape(got_w, w.shape, where + ", new weights", hint)
+        expect_shape(got_v, v.shape, where + ", new velocity", hint)
         wrong_sign = mu * v + wd * lr * w - lr * g
         if wd and np.allclose(got_v, wrong_sign):
             raise WrongAnswer(f"{where}: your decay term has a + sign, which makes the weights "
@@ -422,14 +538,14 @@ def check_conv_layer_stats(student_fn) -> str:
         conv = torch.nn.Conv2d(c_in, c_out, f, stride=s, padding=p, device="meta")
         side = conv(torch.empty(1, c_in, n, n, device="meta")).shape[-1]
         want = (side, sum(q.numel() for q in conv.parameters()), side * side * c_out)
-        got = student_fn(n, c_in, c_out, f, s, p)
         where = f"n={n}, c_in={c_in}, c_out={c_out}, f={f}, s={s}, p={p}"
+        got = call_student(student_fn, where, n, c_in, c_out, f, s, p)
         if not (isinstance(got, (tuple, list)) and len(got) == 3):
             raise WrongAnswer(f"{where}: got {_short(got)}, expected a tuple (side, params, neurons)")
         g_side, g_params, g_neurons = got
         expect_equal(g_side, want[0], where + ", output side",
                      hint="side = (n - f + 2p) // s + 1 (rounded down, plus the first position)")
-        if g_params == c_out * f * f * c_in:
+        if _equal(g_params, c_out * f * f * c_in):
             raise WrongAnswer(f"{where}: got {g_params} parameters, expected {want[1]}. Hint: each "
                               "of the c_out filters also has one bias")
         expect_equal(g_params, want[1], where + ", parameters",

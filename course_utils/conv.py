@@ -15,8 +15,9 @@ Conventions
       n_out = floor((n - f + 2p) / s) + 1
 
 Bad input (wrong number of dimensions, channel mismatch, stride < 1, negative padding, a window
-larger than the padded input, a non-integer size with ``strict=True``) raises ``ValueError`` that
-says what was wrong and what is allowed.
+larger than the padded input, a non-integer size with ``strict=True``, arrays larger than
+:data:`course_utils._validate.MAX_ELEMENTS`) raises ``ValueError`` that says what was wrong and what
+is allowed, before anything is allocated. Inputs may be NumPy arrays, nested lists or torch tensors.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ import timeit
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from ._validate import as_array, as_float, as_int, check_elements, check_iterations
 
 __all__ = ["KERNELS", "output_size", "fixing_padding", "same_padding", "correlate2d", "convolve2d",
            "conv2d_naive", "conv2d", "conv2d_backward", "benchmark_conv2d", "kernel"]
@@ -54,7 +57,7 @@ def kernel(name: str) -> np.ndarray:
            [ 2.,  0., -2.],
            [ 1.,  0., -1.]])
     """
-    if name not in KERNELS:
+    if not isinstance(name, str) or name not in KERNELS:
         raise ValueError(f"unknown kernel {name!r}; choose one of {list(KERNELS)}")
     return np.array(KERNELS[name], dtype=float)
 
@@ -92,10 +95,12 @@ def fixing_padding(n: int, f: int, s: int = 1, p: int = 0) -> int | None:
     """
     n, f = _int(n, "n", 1), _int(f, "f", 1)
     s, p = _int(s, "s", 1), _int(p, "p", 0)
-    for extra in range(s):  # 2*(p + extra) mod s cycles with period at most s
-        if (n - f + 2 * (p + extra)) % s == 0:
-            return p + extra
-    return None
+    d = n - f + 2 * p     # we need the smallest extra >= 0 with (d + 2*extra) % s == 0
+    if s % 2:             # 2 is invertible modulo an odd s: extra = -d / 2 (mod s)
+        return p + (-d * pow(2, -1, s)) % s
+    if d % 2:             # d + 2*extra keeps d's parity, and an even s needs it even
+        return None
+    return p + (-(d // 2)) % (s // 2)   # d/2 + extra must be a multiple of s/2
 
 
 def output_size(n: int, f: int, s: int = 1, p: int = 0, strict: bool = False) -> int:
@@ -153,7 +158,8 @@ def same_padding(f: int) -> int:
 # --- checks shared by the layers ------------------------------------------------------------------
 
 def _as_float(a, name: str, ndim: int, what: str) -> np.ndarray:
-    a = np.asarray(a)
+    """An array, nested list or tensor as a float array of ``ndim`` dimensions (ints -> float64)."""
+    a = as_array(a, name)
     if a.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimensions {what}, got shape {a.shape}")
     if not np.issubdtype(a.dtype, np.floating):
@@ -184,6 +190,16 @@ def _check_conv(x, w, b, stride, padding):
                              f"{f} > {n} + 2*{pi} = {n + 2 * pi}; use a smaller kernel or more "
                              "padding")
     out = (output_size(H, KH, s[0], p[0]), output_size(W, KW, s[1], p[1]))
+    # sizes of what the layers allocate, checked before allocating any of it
+    check_elements(N * C * (H + 2 * p[0]) * (W + 2 * p[1]),
+                   f"the padded input (N, C, H + 2*{p[0]}, W + 2*{p[1]})",
+                   "use less padding or a smaller input")
+    check_elements(N * F * out[0] * out[1], f"the output (N, F, H_out, W_out) = "
+                   f"({N}, {F}, {out[0]}, {out[1]})", "use a larger stride, less padding or a "
+                   "smaller input")
+    check_elements(C * KH * KW * out[0] * out[1], f"one image's window matrix (C*KH*KW, "
+                   f"H_out*W_out) = ({C * KH * KW}, {out[0] * out[1]})", "use a larger stride, "
+                   "less padding or a smaller input")
     return x, w, b, s, p, out
 
 
@@ -246,6 +262,8 @@ def conv2d_naive(x, w, b=None, stride=1, padding=0) -> np.ndarray:
     """
     x, w, b, (sh, sw), p, (Ho, Wo) = _check_conv(x, w, b, stride, padding)
     N, F, KH, KW = x.shape[0], w.shape[0], w.shape[2], w.shape[3]
+    check_iterations(N * F * Ho * Wo, f"conv2d_naive on x {x.shape} and w {w.shape} "
+                     "(N*F*H_out*W_out)", "use conv2d, the vectorised version, for inputs this large")
     xp = _pad(x, p)
     out = np.zeros((N, F, Ho, Wo), dtype=np.result_type(x, w))
     for n in range(N):                       # each image
@@ -351,6 +369,20 @@ def benchmark_conv2d(repeats: int = 30, number: int = 10, shape=(8, 3, 32, 32),
     Returns ``{"numpy_s": ..., "torch_s": ..., "ratio": numpy_s / torch_s}`` (seconds per call);
     the course's target is a ratio of at most 4 on x (8, 3, 32, 32), w (16, 3, 3, 3), padding 1.
     """
+    repeats, number = as_int(repeats, "repeats", 1), as_int(number, "number", 1)
+    pause = as_float(pause, "pause", 0.0, 60.0)
+    padding = as_int(padding, "padding", 0)
+    for name, dims in (("shape", shape), ("filters", filters)):
+        if not (isinstance(dims, (tuple, list)) and len(dims) == 4):
+            raise ValueError(f"{name} must be 4 sizes, (N, C, H, W) for shape and (F, C, KH, KW) "
+                             f"for filters, got {dims!r}")
+        dims = [as_int(d, f"{name} entries", 1) for d in dims]
+        check_elements(int(np.prod(dims, dtype=object)), f"an array of {name} {tuple(dims)}",
+                       f"choose a smaller {name}")
+    if shape[1] != filters[1]:
+        raise ValueError(f"shape has C={shape[1]} channels but filters expect {filters[1]}")
+    _check_conv(np.broadcast_to(np.float32(0), tuple(shape)),   # sizes only: views, no memory
+                np.broadcast_to(np.float32(0), tuple(filters)), None, 1, padding)
     import torch
     import torch.nn.functional as F
 

@@ -126,14 +126,20 @@ def _read_manifest(root: Path) -> dict[str, str]:
     path = root / MANIFEST
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
         raise DataIntegrityError(
-            f"cannot read the checksum manifest {path} ({err.strerror or err}). "
+            f"cannot read the checksum manifest {path} ({reason}). "
             + _restore_hint(MANIFEST, root)) from err
     sums = {}
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if line.strip():
-            digest, rel = line.split(maxsplit=1)
+            parts = line.split(maxsplit=1)
+            if len(parts) != 2:
+                raise DataIntegrityError(
+                    f"line {number} of the checksum manifest {path} is damaged: expected "
+                    f"'<sha256>  <file>', got {line[:80]!r}. " + _restore_hint(MANIFEST, root))
+            digest, rel = parts
             sums[rel.strip().lstrip("*")] = digest.lower()
     return sums
 
@@ -150,7 +156,12 @@ def _verify_file(root: Path, rel: str, sums: dict[str, str] | None = None) -> Pa
         raise DataIntegrityError(f"data file {rel} is missing ({path}). " + _restore_hint(rel, root)) from err
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, sums[rel])
     if key not in _VERIFIED:
-        got = sha256_file(path)
+        try:
+            got = sha256_file(path)
+        except OSError as err:
+            raise DataIntegrityError(f"data file {rel} cannot be read ({path}: "
+                                     f"{err.strerror or err}). "
+                                     + _restore_hint(rel, root)) from err
         if got != sums[rel]:
             raise DataIntegrityError(
                 f"data file {rel} is corrupted or was modified: sha256 {got[:12]}... differs from "
@@ -168,6 +179,9 @@ def verify_data(data_dir: str | os.PathLike | None = None) -> list[str]:
     >>> "mnist_4k1k.npz" in verify_data()
     True
     """
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise ValueError(f"data_dir must be None or a folder path, got {type(data_dir).__name__} "
+                         f"{data_dir!r}")
     root = _data_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
     sums = _read_manifest(root)
     problems = []
@@ -199,10 +213,21 @@ def load_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     ((1000, 28, 28), True)
     """
     split = _check_choice("MNIST split", split, MNIST_SPLITS)
-    path = _verify_file(data_dir(), _MNIST_FILE)
-    with np.load(path, allow_pickle=False) as npz:
-        images, labels = npz[f"x_{split}"], npz[f"y_{split}"]
+    root = data_dir()
+    path = _verify_file(root, _MNIST_FILE)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            images, labels = npz[f"x_{split}"], npz[f"y_{split}"]
+    except Exception as err:  # zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError ...
+        raise _unreadable(_MNIST_FILE, root, err) from err
     return images.astype(np.uint8, copy=False), labels.astype(np.int64, copy=False)
+
+
+def _unreadable(rel: str, root: Path, err: Exception) -> DataIntegrityError:
+    """A file that passed its checksum but does not load (the manifest was rebuilt over it)."""
+    return DataIntegrityError(f"data file {rel} matches {MANIFEST} but cannot be read "
+                              f"({type(err).__name__}: {err}); the manifest was probably rebuilt "
+                              "over a damaged file. " + _restore_hint(rel, root))
 
 
 def load_text(name: str = "shakespeare") -> str:
@@ -217,9 +242,13 @@ def load_text(name: str = "shakespeare") -> str:
     ('HAMLET, PRINCE OF DENMARK', True)
     """
     name = _check_choice("text", name, TEXTS)
-    path = _verify_file(data_dir(), _TEXT_FILES[name])
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
-        return f.read()
+    root = data_dir()
+    path = _verify_file(root, _TEXT_FILES[name])
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+            return f.read()
+    except (OSError, EOFError, UnicodeDecodeError) as err:  # gzip.BadGzipFile is an OSError
+        raise _unreadable(_TEXT_FILES[name], root, err) from err
 
 
 def load_image(name: str) -> np.ndarray:
@@ -233,10 +262,14 @@ def load_image(name: str) -> np.ndarray:
     ((170, 256, 3), dtype('float32'), True)
     """
     name = _check_choice("image", name, IMAGES)
-    path = _verify_file(data_dir(), f"images/{name}.png")
+    root = data_dir()
+    path = _verify_file(root, f"images/{name}.png")
     import matplotlib.image as mpimg  # lazily: matplotlib is slow to import
 
-    img = np.asarray(mpimg.imread(path, format="png"), dtype=np.float32)  # PNG: floats in [0, 1]
+    try:
+        img = np.asarray(mpimg.imread(path, format="png"), dtype=np.float32)  # floats in [0, 1]
+    except Exception as err:  # PIL.UnidentifiedImageError, OSError, ValueError ...
+        raise _unreadable(f"images/{name}.png", root, err) from err
     if img.ndim == 2:                                       # (H, W) -> (H, W, 3)
         img = np.repeat(img[:, :, None], 3, axis=2)
     elif img.shape[2] == 4:                                 # drop alpha
@@ -291,6 +324,8 @@ def load_full_dataset(name: str, split: str = "train",
     """
     name = _check_choice("full data set", name, FULL_DATASETS)
     split = _check_choice("split", split, MNIST_SPLITS)
+    if root is not None and not isinstance(root, (str, os.PathLike)):
+        raise ValueError(f"root must be None or a folder path, got {type(root).__name__} {root!r}")
     root = Path(root).expanduser() if root is not None else _default_full_root()
     cls = _full_dataset_class(name)
     train = split == "train"
@@ -347,9 +382,12 @@ def mnist_tensors(split: str = "train", size: int = 28, normalize: bool = True,
     """
     import torch
 
-    if size not in (28, 32):
+    if isinstance(size, bool) or size not in (28, 32):
         raise ValueError(f"size must be 28 (as stored) or 32 (zero-padded by 2, for LeNet-5), "
                          f"got {size!r}")
+    for flag, value in (("normalize", normalize), ("full", full)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{flag} must be True or False, got {value!r}")
     images, labels = load_full_dataset("mnist", split) if full else load_mnist(split)
     X = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255.0).unsqueeze(1)
     if size == 32:

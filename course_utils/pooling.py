@@ -29,7 +29,11 @@ the weights, ``W (M, D)``, so ``nn.Linear`` weights can be copied in unchanged;
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from ._validate import as_int, as_numbers, check_elements
 
 __all__ = ["POOL_MODES", "pool2d", "pool2d_backward", "pool_output_size", "flatten", "relu",
            "linear", "linear_backward", "parameter_counts"]
@@ -44,7 +48,7 @@ def _pair(value, name: str, minimum: int) -> tuple[int, int]:
         raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
     out = []
     for v in items:
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
         if v < minimum:
             raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
@@ -56,7 +60,7 @@ def _check(x, size, stride, padding, mode):
     """Validate the arguments; return (x as float array, (KH, KW), (SH, SW), (PH, PW))."""
     if mode not in POOL_MODES:
         raise ValueError(f"unknown pooling mode {mode!r}: allowed are {', '.join(map(repr, POOL_MODES))}")
-    x = np.asarray(x)
+    x = as_numbers(x, "x")
     if x.ndim not in (2, 3, 4):
         raise ValueError(f"x must have 2 (H, W), 3 (C, H, W) or 4 (N, C, H, W) dimensions, "
                          f"got shape {x.shape}")
@@ -73,15 +77,28 @@ def _check(x, size, stride, padding, mode):
         if kk > n + 2 * pp:
             raise ValueError(f"the window ({kk}) is larger than the padded input along the {axis} "
                              f"({n} + 2*{pp} = {n + 2 * pp}): choose a window of at most {n + 2 * pp}")
+    out_hw = [(n - kk + 2 * pp) // ss + 1 for n, kk, ss, pp in zip(x.shape[-2:], k, s, p)]
+    check_elements(int(np.prod(x.shape[:-2], dtype=object)) * out_hw[0] * out_hw[1] * k[0] * k[1],
+                   f"the windows of pooling x {x.shape} with size {k} and stride {s} (every "
+                   "window's cells)", "use a smaller size, a larger stride or a smaller input")
     return x, k, s, p
 
 
 def pool_output_size(n: int, size: int, stride: int | None = None, padding: int = 0) -> int:
     """Output length of pooling along one axis: ``floor((n - size + 2*padding) / stride) + 1``.
 
+    One axis, so every argument is one integer (``size=(2, 3)`` raises: call it once per axis).
+
     >>> pool_output_size(4, 2), pool_output_size(5, 2), pool_output_size(7, 3, 2, 1)
     (2, 2, 4)
     """
+    for name, value in (("size", size), ("stride", stride), ("padding", padding)):
+        if isinstance(value, (tuple, list)):
+            raise ValueError(f"{name} must be one integer (pool_output_size works along one axis; "
+                             f"call it once per axis for a pair), got {value!r}")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise ValueError(f"n (input size) must be an integer, got {type(n).__name__} {n!r}")
+    n = as_int(n, "n (input size)", 1)
     k, s, p = (_pair(size, "size", 1)[0], _pair(size if stride is None else stride, "stride", 1)[0],
                _pair(padding, "padding", 0)[0])
     if k > n + 2 * p:
@@ -140,7 +157,7 @@ def pool2d_backward(dout, x, size=2, stride=None, mode: str = "max", padding=0) 
     """
     x, k, s, p = _check(x, size, stride, padding, mode)
     out_hw = tuple((n - kk + 2 * pp) // ss + 1 for n, kk, ss, pp in zip(x.shape[-2:], k, s, p))
-    dout = np.asarray(dout)
+    dout = as_numbers(dout, "dout")
     want = x.shape[:-2] + out_hw
     if dout.shape != want:
         raise ValueError(f"dout has shape {dout.shape} but pool2d of x {x.shape} with size={size}, "
@@ -170,7 +187,7 @@ def flatten(x) -> np.ndarray:
 
     Shapes: x (N, d1, d2, ...) -> (N, d1*d2*...).
     """
-    x = np.asarray(x)
+    x = as_numbers(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must have a batch axis and at least one more, got shape {x.shape}")
     return x.reshape(x.shape[0], -1)
@@ -178,7 +195,7 @@ def flatten(x) -> np.ndarray:
 
 def relu(x) -> np.ndarray:
     """Rectified linear unit, element-wise: ``max(x, 0)``. Any shape."""
-    return np.maximum(np.asarray(x), 0)
+    return np.maximum(as_numbers(x, "x"), 0)
 
 
 def linear(x, w, b=None) -> np.ndarray:
@@ -188,7 +205,7 @@ def linear(x, w, b=None) -> np.ndarray:
     Math:   z[n, m] = b[m] + sum_d w[m, d] * x[n, d]      (z = x W^T + b)
     Parameters: M*D weights + M biases.
     """
-    x, w = np.asarray(x), np.asarray(w)
+    x, w = as_numbers(x, "x"), as_numbers(w, "w")
     if x.ndim != 2:
         raise ValueError(f"x must be (N, D) (flatten it first), got shape {x.shape}")
     if w.ndim != 2:
@@ -196,9 +213,11 @@ def linear(x, w, b=None) -> np.ndarray:
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"x has {x.shape[1]} features per example but w expects {w.shape[1]} "
                          f"(w has shape {w.shape} = (outputs, inputs))")
+    check_elements(x.shape[0] * w.shape[0], f"the output (N, M) = ({x.shape[0]}, {w.shape[0]}) "
+                   "of x and w", "use a smaller batch x or fewer outputs in w")
     z = x @ w.T
     if b is not None:
-        b = np.asarray(b)
+        b = as_numbers(b, "b")
         if b.shape != (w.shape[0],):
             raise ValueError(f"b must have shape ({w.shape[0]},), one bias per output, got {b.shape}")
         z = z + b
@@ -211,7 +230,7 @@ def linear_backward(dz, x, w) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Shapes: dz (N, M), x (N, D), w (M, D) -> dx (N, D), dw (M, D), db (M,).
     Math:   dx = dz W,  dW = dz^T x,  db = sum_n dz[n]
     """
-    dz, x, w = np.asarray(dz), np.asarray(x), np.asarray(w)
+    dz, x, w = as_numbers(dz, "dz"), as_numbers(x, "x"), as_numbers(w, "w")
     if dz.ndim != 2 or x.ndim != 2 or w.ndim != 2 or dz.shape != (x.shape[0], w.shape[0]) \
             or x.shape[1] != w.shape[1]:
         raise ValueError(f"expected dz (N, M), x (N, D), w (M, D); got dz {dz.shape}, x {x.shape}, "
@@ -230,10 +249,9 @@ def parameter_counts(side: int, channels: int = 3, units: int = 1000, filters: i
     >>> parameter_counts(200, 3, 1000, 64, 3)
     {'one neuron': 120000, 'fully connected layer': 120001000, 'conv layer': 1792}
     """
-    for name, v in dict(side=side, channels=channels, units=units, filters=filters,
-                        kernel=kernel).items():
-        if int(v) < 1:
-            raise ValueError(f"{name} must be at least 1, got {v}")
+    side, channels, units, filters, kernel = (
+        as_int(v, name, 1) for name, v in dict(side=side, channels=channels, units=units,
+                                               filters=filters, kernel=kernel).items())
     d = side * side * channels
     return {"one neuron": d, "fully connected layer": units * (d + 1),
             "conv layer": filters * (kernel * kernel * channels + 1)}

@@ -16,6 +16,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 import torch
 
+from ._validate import (MAX_ITERATIONS, as_float, as_int, as_numbers, check_callable,
+                        check_elements)
+
 __all__ = ["AlexNetSGD", "History", "fit", "evaluate", "predict", "batches", "random_shift",
            "affine_images", "random_affine",
            "confusion_matrix", "LOSS_SURFACES", "surface_loss", "surface_grad", "momentum_path"]
@@ -58,7 +61,7 @@ class AlexNetSGD(torch.optim.Optimizer):
             raise ValueError(f"lr must be a positive number, got {lr!r}")
         if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        if not (isinstance(weight_decay, (int, float)) and weight_decay >= 0):
+        if not (isinstance(weight_decay, (int, float)) and 0 <= weight_decay < math.inf):
             raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
 
@@ -190,6 +193,8 @@ def batches(data: Any, batch_size: int, device, generator: torch.Generator | Non
     ``(X_b, y_b)`` pairs, such as a ``DataLoader`` (it then shuffles, or not, by itself). A pair is
     moved to the device once and indexed with a permutation: no DataLoader overhead.
     """
+    batch_size = _check_batch_size(batch_size)
+    device = _device(None, device)
     if isinstance(data, (tuple, list)):
         X, y = _check_pair(data, "data")
         X, y = X.to(device), y.to(device)
@@ -210,17 +215,100 @@ def batches(data: Any, batch_size: int, device, generator: torch.Generator | Non
 
 
 def _device(model: torch.nn.Module, device) -> torch.device:
-    if device is not None:
-        return torch.device(device)
-    from .repro import get_device
+    """``device`` as a torch.device that exists here (None: :func:`course_utils.get_device`).
 
-    return get_device(verbose=False)
+    Names are parsed as ``COURSE_DEVICE`` is by :func:`course_utils.repro.get_device`: "cpu",
+    "cuda", "cuda:N" or "mps"; an unknown name or a device this machine lacks is a ValueError.
+    """
+    from .repro import _mps_available, get_device
+
+    if device is None:
+        return get_device(verbose=False)
+    if isinstance(device, torch.device):
+        parsed = device
+    elif isinstance(device, str):
+        try:
+            parsed = torch.device(device.strip())
+        except (RuntimeError, ValueError):
+            raise ValueError(f"device={device!r} is not a device torch knows (allowed: cpu, cuda, "
+                             "cuda:N, mps, or None for the course's choice)") from None
+    else:
+        raise ValueError(f"device must be None, a name such as 'cpu' or 'cuda', or a torch.device; "
+                         f"got {type(device).__name__} {device!r}")
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} but CUDA is not available here; use device=None "
+                             "(the course picks one) or 'cpu'")
+        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
+            raise ValueError(f"device={device!r} but this machine has "
+                             f"{torch.cuda.device_count()} CUDA device(s)")
+    elif parsed.type == "mps" and not _mps_available():
+        raise ValueError(f"device={device!r} but MPS is not available here; use device=None "
+                         "or 'cpu'")
+    elif parsed.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device={device!r}: the course runs on cpu, cuda or mps")
+    return parsed
 
 
 def _check_batch_size(batch_size: Any) -> int:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     return batch_size
+
+
+def _check_model(model: Any) -> torch.nn.Module:
+    if not isinstance(model, torch.nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return model
+
+
+def _model_dtype(model: torch.nn.Module) -> torch.dtype | None:
+    """The dtype of the model's first floating-point parameter (inputs are cast to it), or None."""
+    for p in model.parameters():
+        if p.is_floating_point():
+            return p.dtype
+    return None
+
+
+def _cast(X: torch.Tensor, dtype: torch.dtype | None) -> torch.Tensor:
+    """A floating-point batch in the model's dtype (float64 data for a float32 model, say)."""
+    return X.to(dtype) if dtype is not None and X.is_floating_point() and X.dtype != dtype else X
+
+
+def _check_finite(X: torch.Tensor, what: str) -> None:
+    bad = ~torch.isfinite(X.reshape(len(X), -1)).all(dim=1)
+    if bool(bad.any()):
+        first = int(bad.nonzero()[0, 0])
+        raise ValueError(f"{what}: X has NaN or infinite values in {int(bad.sum())} of {len(X)} "
+                         f"examples (the first is example {first}); clean or drop them before "
+                         "training")
+
+
+def _check_labels(y: torch.Tensor, classes: int | None, what: str) -> None:
+    """Class labels must lie in [0, classes) (cross-entropy indexes the logits with them)."""
+    if not len(y):
+        return
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or (classes is not None and high >= classes):
+        allowed = f"[0, {classes})" if classes is not None else "0, 1, 2, ..."
+        raise ValueError(f"{what}: the labels y must be class indices in {allowed}"
+                         + (f" for a model with {classes} outputs" if classes is not None else "")
+                         + f", got labels from {low} to {high}")
+
+
+def _num_outputs(model: torch.nn.Module, X: torch.Tensor, what: str) -> int | None:
+    """The number of logits the model gives one example of ``X`` (None if not (1, K))."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(X[:1])
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise ValueError(f"the model does not accept {what} X of shape (N, "
+                         f"{', '.join(map(str, X.shape[1:]))}): {e}") from e
+    finally:
+        model.train(was_training)
+    return int(out.shape[1]) if isinstance(out, torch.Tensor) and out.ndim == 2 else None
 
 
 def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator | None = None
@@ -232,13 +320,15 @@ def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator
     ``max_shift`` pixels that repeat the border (the background, for digits).
     LeCun et al. (1998) trained LeNet-5 on distorted copies of the digits the same way.
     """
-    if x.ndim != 4:
-        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    _check_images(x)
     if isinstance(max_shift, bool) or not isinstance(max_shift, int) or max_shift < 0:
         raise ValueError(f"max_shift must be an integer >= 0, got {max_shift!r}")
     if max_shift == 0:
         return x
     N, C, H, W = x.shape
+    check_elements(N * C * (H + 2 * max_shift) * (W + 2 * max_shift),
+                   f"the images padded by max_shift={max_shift} on every side",
+                   "use a max_shift smaller than the images")
     s = max_shift
     pad = torch.nn.functional.pad(x, (s, s, s, s), mode="replicate")
     offsets = torch.randint(0, 2 * s + 1, (2, N), generator=generator).to(x.device)
@@ -249,6 +339,16 @@ def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator
     return out.permute(0, 3, 1, 2).contiguous()
 
 
+def _check_images(x: Any) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"x must be a torch tensor of images (N, C, H, W), got "
+                         f"{type(x).__name__}; convert with torch.as_tensor")
+    if x.ndim != 4:
+        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise ValueError(f"x must hold floating-point images, got {x.dtype}")
+
+
 def affine_images(x: torch.Tensor, angle, scale, shift) -> torch.Tensor:
     """Rotate, scale and translate each image about its centre (bilinear, border repeated).
 
@@ -257,12 +357,24 @@ def affine_images(x: torch.Tensor, angle, scale, shift) -> torch.Tensor:
     Math: out(p) = x(c + R(-angle) (p - c - shift) / scale) for every pixel centre p, with c the
     image centre; values between pixel centres are interpolated bilinearly.
     """
-    if x.ndim != 4:
-        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    _check_images(x)
     N, _, H, W = x.shape
-    angle, scale = (torch.as_tensor(a, dtype=x.dtype, device=x.device).reshape(-1) for a in
-                    (angle, scale))
-    shift = torch.as_tensor(shift, dtype=x.dtype, device=x.device).reshape(-1, 2)
+    values = {}
+    for name, value in (("angle", angle), ("scale", scale), ("shift", shift)):
+        try:
+            t = torch.as_tensor(value if isinstance(value, torch.Tensor) else
+                                as_numbers(value, name), dtype=x.dtype, device=x.device)
+        except (TypeError, RuntimeError, ValueError) as e:
+            raise ValueError(f"{name} must be numbers (one per image), got {value!r}: "
+                             f"{e}") from None
+        if not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} must be finite numbers, got {value!r}")
+        values[name] = t
+    angle, scale = values["angle"].reshape(-1), values["scale"].reshape(-1)
+    if values["shift"].numel() % 2:
+        raise ValueError(f"shift must hold (dx, dy) pairs, one per image, got shape "
+                         f"{tuple(values['shift'].shape)}")
+    shift = values["shift"].reshape(-1, 2)
     if not len(angle) == len(scale) == len(shift) == N:
         raise ValueError(f"angle, scale and shift need one entry per image ({N}), got "
                          f"{len(angle)}, {len(scale)}, {len(shift)}")
@@ -290,8 +402,10 @@ def random_affine(x: torch.Tensor, max_shift: float = 2.0, max_rotation: float =
     [-max_rotation, max_rotation] degrees, a scale in [1 - max_scale, 1 + max_scale] and a shift
     in [-max_shift, max_shift] pixels along each axis (see :func:`affine_images`).
     """
-    if x.ndim != 4:
-        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
+    _check_images(x)
+    for name, value in (("max_shift", max_shift), ("max_rotation", max_rotation),
+                        ("max_scale", max_scale)):
+        as_float(value, name)
     if min(max_shift, max_rotation, max_scale) < 0 or max_scale >= 1:
         raise ValueError("max_shift and max_rotation must be >= 0 and max_scale in [0, 1), got "
                          f"{max_shift}, {max_rotation}, {max_scale}")
@@ -314,15 +428,21 @@ def evaluate(model: torch.nn.Module, data: Any, device=None, batch_size: int = 5
     The model's train/eval mode is restored afterwards.
     """
     batch_size = _check_batch_size(batch_size)
+    model = _check_model(model)
     device = _device(model, device)
+    check_callable(loss_fn, "loss_fn", "(logits, y) -> loss")
+    checked_labels = loss_fn is None
     loss_fn = loss_fn or torch.nn.functional.cross_entropy
     was_training = model.training
     data = _check_data(data, "data")
+    dtype = _model_dtype(model)
     model.to(device).eval()
     total, loss_sum, correct = 0, 0.0, 0
     try:
         for xb, yb in batches(data, batch_size, device):
-            logits = model(xb)
+            logits = model(_cast(xb, dtype))
+            if checked_labels and logits.ndim == 2:
+                _check_labels(yb, logits.shape[1], "data")
             loss_sum += float(loss_fn(logits, yb)) * len(yb)
             correct += int((logits.argmax(1) == yb).sum())
             total += len(yb)
@@ -338,13 +458,15 @@ def predict(model: torch.nn.Module, X: torch.Tensor, device=None, batch_size: in
             ) -> torch.Tensor:
     """Predicted classes ``argmax_k logits[n, k]``, in eval mode. Shape: X (N, ...) -> (N,) int64 (on CPU)."""
     batch_size = _check_batch_size(batch_size)
+    model = _check_model(model)
     if not isinstance(X, torch.Tensor):
         raise ValueError(f"X must be a torch tensor, got {type(X).__name__}")
     device = _device(model, device)
+    dtype = _model_dtype(model)
     was_training = model.training
     model.to(device).eval()
     try:
-        out = [model(X[i:i + batch_size].to(device)).argmax(1).cpu()
+        out = [model(_cast(X[i:i + batch_size].to(device), dtype)).argmax(1).cpu()
                for i in range(0, len(X), batch_size)]
     finally:
         model.train(was_training)
@@ -379,30 +501,63 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
     ``augment`` (e.g. ``lambda x, g: random_shift(x, 2, g)``) transforms each training batch's
     inputs; it gets the batch and the run's generator, so augmentation is seeded too.
     ``callback(model, record)`` runs after each epoch (e.g. to record the weight norm).
-    ``max_steps`` stops early after that many steps (for quick demonstrations). A tqdm bar
-    (the notebook widget in Jupyter) shows one tick per epoch with the metrics; ``progress=False``
-    hides it.
+    ``max_steps`` stops early after that many steps (for quick demonstrations; 0 trains nothing
+    and returns an empty History). A tqdm bar (the notebook widget in Jupyter) shows one tick per
+    epoch with the metrics; ``progress=False`` hides it.
+
+    Every argument is checked before training starts (a ValueError names it), and so are (X, y)
+    pairs: X finite, labels in [0, K) for a model with K outputs; floating-point inputs are cast
+    to the model's dtype (float64 data for a float32 model). Training stops with a
+    ``FloatingPointError`` naming the epoch and step the moment the loss (before that step's
+    update) or, at the end of an epoch, a weight is NaN or infinite.
     """
+    model = _check_model(model)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     batch_size = _check_batch_size(batch_size)
-    if optimizer is None and not (isinstance(lr, (int, float)) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if optimizer is None:
+        if not (isinstance(lr, (int, float)) and not isinstance(lr, bool) and 0 < lr < math.inf):
+            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+        as_float(momentum, "momentum", 0.0)
+        if not momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        as_float(weight_decay, "weight_decay", 0.0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be an integer, got {seed!r}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 0):
+        raise ValueError(f"max_steps must be None (no limit) or an integer >= 0, got {max_steps!r}")
     if augment is not None and not callable(augment):
         raise ValueError("augment must be None or a callable (X_batch, generator) -> X_batch")
     if optimizer is not None and not callable(optimizer):
         raise ValueError("optimizer must be None or a callable params -> torch.optim.Optimizer "
                          "(e.g. lambda p: AlexNetSGD(p, lr=0.01)), not an optimizer instance")
+    check_callable(scheduler, "scheduler", "optimizer -> learning-rate scheduler")
+    check_callable(loss_fn, "loss_fn", "(logits, y) -> loss")
+    check_callable(callback, "callback", "(model, record) -> None, run after each epoch")
     device = _device(model, device)
     train = _check_data(train, "train")
     test = None if test is None else _check_data(test, "test")
+    dtype = _model_dtype(model)
+    checked_labels = loss_fn is None
+    for name, pair in (("train", train), ("test", test)):
+        if isinstance(pair, tuple):
+            _check_finite(pair[0], name)
+            _check_labels(pair[1], None, name)
     if isinstance(train, tuple):  # to the device once, not every epoch
         train = tuple(t.to(device) for t in train)
+        train = (_cast(train[0], dtype), train[1])
     if isinstance(test, tuple):
         test = tuple(t.to(device) for t in test)
+        test = (_cast(test[0], dtype), test[1])
     model.to(device)
+    if isinstance(train, tuple) and checked_labels:
+        classes = _num_outputs(model, train[0], "train")
+        for name, pair in (("train", train), ("test", test)):
+            if isinstance(pair, tuple):
+                _check_labels(pair[1], classes, name)
+    if max_steps == 0:
+        return History(label)
     loss_fn = loss_fn or torch.nn.functional.cross_entropy
     params = [p for p in model.parameters() if p.requires_grad]
     opt = (torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
@@ -423,17 +578,22 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
             model.train()
             loss_sum, correct, seen = 0.0, 0, 0
             for xb, yb in batches(train, batch_size, device, generator=gen):
+                xb = _cast(xb, dtype)
                 if augment is not None:
                     xb = augment(xb, gen)
                 logits = model(xb)
+                if checked_labels and logits.ndim == 2 and not isinstance(train, tuple):
+                    _check_labels(yb, logits.shape[1], "train")
                 loss = loss_fn(logits, yb)
+                value = loss.item()
+                if not math.isfinite(value):  # stop before the update: the weights stay finite
+                    raise FloatingPointError(
+                        f"the loss became {value} at epoch {epoch}, step {steps + 1} (this step's "
+                        f"update was not made): lower the learning rate (now {lr_now:g})"
+                        + ("" if isinstance(train, tuple) else ", and check the inputs for NaN"))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()
-                value = loss.item()
-                if not math.isfinite(value):
-                    raise FloatingPointError(f"the loss became {value} at epoch {epoch}, step "
-                                             f"{steps + 1}: lower the learning rate (now {lr_now:g})")
                 history.step_losses.append(value)
                 loss_sum += value * len(yb)
                 correct += int((logits.detach().argmax(1) == yb).sum())
@@ -441,6 +601,12 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
                 steps += 1
                 if max_steps is not None and steps >= max_steps:
                     break
+            if params and not bool(torch.stack([torch.isfinite(p).all() for p in params]).all()):
+                raise FloatingPointError(f"the weights became NaN or infinite during epoch {epoch} "
+                                         f"(by step {steps}): lower the learning rate (now "
+                                         f"{lr_now:g})")
+            if seen == 0:
+                raise ValueError("train gave no batches: it is empty")
             record = dict(epoch=epoch, train_loss=loss_sum / seen, train_acc=correct / seen,
                           lr=lr_now)
             if test is not None:
@@ -478,18 +644,35 @@ def confusion_matrix(labels, predictions, num_classes: int | None = None):
     """
     import numpy as np
 
-    y = np.asarray(labels.cpu() if hasattr(labels, "cpu") else labels).astype(np.int64).ravel()
-    p = np.asarray(predictions.cpu() if hasattr(predictions, "cpu") else predictions
-                   ).astype(np.int64).ravel()
+    y, p = _class_indices(labels, "labels"), _class_indices(predictions, "predictions")
     if y.shape != p.shape:
         raise ValueError(f"labels has {y.size} entries but predictions has {p.size}")
     if num_classes is None:
         num_classes = int(max(y.max(initial=-1), p.max(initial=-1))) + 1
+        check_elements(num_classes**2, f"the confusion matrix for the largest class index "
+                       f"{num_classes - 1} ({num_classes:,} classes)", "check labels and "
+                       "predictions, or pass num_classes")
+    else:
+        num_classes = as_int(num_classes, "num_classes", 1)
+        check_elements(num_classes**2, f"the (num_classes, num_classes) = ({num_classes:,}, "
+                       f"{num_classes:,}) confusion matrix", "use fewer classes")
     if y.size and (min(y.min(), p.min()) < 0 or max(y.max(), p.max()) >= num_classes):
         raise ValueError(f"classes must be integers in [0, {num_classes}), got labels in "
                          f"[{y.min()}, {y.max()}] and predictions in [{p.min()}, {p.max()}]")
     return np.bincount(y * num_classes + p, minlength=num_classes**2).reshape(num_classes,
                                                                               num_classes)
+
+
+def _class_indices(values, name: str):
+    """Labels or predictions as a flat int64 array; non-integers (0.5, NaN, strings) raise."""
+    import numpy as np
+
+    a = as_numbers(values, name).ravel()
+    if a.dtype.kind == "f":
+        if not (np.isfinite(a).all() and (a == np.round(a)).all()):
+            bad = a[~(np.isfinite(a) & (a == np.round(a)))][0]
+            raise ValueError(f"{name} must be integer class indices, got {bad}")
+    return a.astype(np.int64)
 
 
 # --- momentum on a 2-D loss surface (notebook 07's widget) ------------------------------------------
@@ -510,12 +693,25 @@ def _check_surface(surface: str) -> str:
     return surface
 
 
+def _surface_xy(x, y):
+    """x and y as float arrays of one broadcast shape."""
+    import numpy as np
+
+    x, y = as_numbers(x, "x").astype(float), as_numbers(y, "y").astype(float)
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise ValueError(f"x and y must have the same shape (or broadcast), got {x.shape} and "
+                         f"{y.shape}") from None
+    return x, y
+
+
 def surface_loss(surface: str, x, y):
     """L(x, y) of a named surface (see :data:`LOSS_SURFACES`); x, y arrays of any (equal) shape."""
     import numpy as np
 
     _check_surface(surface)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = _surface_xy(x, y)
     if surface == "ravine":
         return 0.5 * (x**2 + 20 * y**2)
     if surface == "rosenbrock":
@@ -528,7 +724,7 @@ def surface_grad(surface: str, x, y):
     import numpy as np
 
     _check_surface(surface)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = _surface_xy(x, y)
     if surface == "ravine":
         return x, 20 * y
     if surface == "rosenbrock":
@@ -544,21 +740,34 @@ def momentum_path(surface: str, start, lr: float, momentum: float = 0.0, steps: 
     Math: v <- momentum * v - lr * (grad L(w) + noise * eps), w <- w + v, with eps ~ N(0, I)
     standing in for mini-batch noise (``noise=0``: exact gradients; ``momentum=0``: plain
     gradient descent). Shape: -> (T + 1, 2) float, T <= ``steps``; the path stops early once a
-    coordinate leaves [-limit, limit] or stops being finite (divergence).
+    coordinate leaves [-limit, limit] or stops being finite (divergence). ``steps`` is at most
+    :data:`course_utils._validate.MAX_ITERATIONS` (a Python loop).
     """
     import numpy as np
 
     _check_surface(surface)
+    lr, momentum = as_float(lr, "lr", finite=False), as_float(momentum, "momentum")
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    if steps > MAX_ITERATIONS:
+        raise ValueError(f"steps must be at most {MAX_ITERATIONS:,} (one Python loop step each), "
+                         f"got {steps:,}")
+    noise = as_float(noise, "noise")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")
+    seed = as_int(seed, "seed", 0)
+    limit = as_float(limit, "limit", finite=False)
+    try:
+        w = np.array(as_numbers(start, "start"), dtype=float).reshape(2)
+    except ValueError as e:
+        raise ValueError(f"start must be a point (x, y) of two numbers, got {start!r}") from e
+    if not np.isfinite(w).all():
+        raise ValueError(f"start must be a finite point (x, y), got {start!r}")
     rng = np.random.default_rng(seed)
-    w = np.array(start, dtype=float).reshape(2)
     v = np.zeros(2)
     path = [w.copy()]
     for _ in range(int(steps)):

@@ -6,9 +6,13 @@ directly, and notebooks use them for static figures too (``plt.figure()`` then `
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Sequence
 
 import numpy as np
+
+from ._validate import (MAX_ITERATIONS, as_float, as_int, as_numbers, check_cells,
+                        check_panels)
 
 __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
            "render_history", "render_feature_maps", "render_confusion", "render_misclassified",
@@ -20,9 +24,37 @@ __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
 
 
 def _check_index(index: int, n: int, what: str) -> int:
-    if not 0 <= int(index) < n:
+    index = as_int(index, "index")
+    if not 0 <= index < n:
         raise ValueError(f"{what} index {index} is out of range: choose 0 to {n - 1}")
-    return int(index)
+    return index
+
+
+def _images(images, name: str = "images") -> np.ndarray:
+    """A batch of 2-D images (N, H, W) as an array (a tensor is copied to the CPU)."""
+    a = as_numbers(images, name)
+    if a.ndim != 3:
+        tip = (f"; for (N, 1, H, W) tensors such as mnist_tensors' X pass {name}[:, 0]"
+               if a.ndim == 4 and a.shape[1] == 1 else "")
+        raise ValueError(f"{name} must be a batch of 2-D images (N, H, W), got shape {a.shape}"
+                         + tip)
+    return a
+
+
+def _per_image(values, n: int, name: str) -> np.ndarray:
+    """Labels (or predictions, confidences) with one entry per image: shape (n,)."""
+    a = as_numbers(values, name)
+    if a.ndim != 1 or len(a) != n:
+        raise ValueError(f"{name} must have one entry per image, shape ({n},), got shape {a.shape}")
+    return a
+
+
+def _labels_for(labels, n: int, name: str = "labels") -> np.ndarray:
+    """Labels for (at least) the first n images: a 1-D array of length >= n."""
+    a = as_numbers(labels, name)
+    if a.ndim != 1 or len(a) < n:
+        raise ValueError(f"{name} must have one entry per image ({n} images), got shape {a.shape}")
+    return a
 
 
 def render_digit(fig, images: np.ndarray, labels: np.ndarray, index: int = 0, row: int = 10,
@@ -32,6 +64,9 @@ def render_digit(fig, images: np.ndarray, labels: np.ndarray, index: int = 0, ro
 
     Shapes: images (N, H, W) uint8, labels (N,).
     """
+    images = _images(images)
+    labels = _labels_for(labels, len(images))
+    row, col, size = as_int(row, "row"), as_int(col, "col"), as_int(size, "size")
     i = _check_index(index, len(images), "digit")
     img = np.asarray(images[i])
     h, w = img.shape
@@ -66,11 +101,17 @@ def render_digit_grid(fig, images: np.ndarray, labels: Sequence[int], ncols: int
 
     Shapes: images (N, H, W), labels (N,), predictions (N,) or None.
     """
+    images = _images(images)
     n = len(images)
     if n == 0:
         raise ValueError("no images to show")
+    check_panels(n, f"{n} images", "show fewer images")
+    ncols = as_int(ncols, "ncols")
     if ncols < 1:
         raise ValueError(f"ncols must be at least 1, got {ncols}")
+    labels = _labels_for(labels, n)
+    if predictions is not None:
+        predictions = _labels_for(predictions, n, "predictions")
     nrows = -(-n // ncols)
     axes = fig.subplots(nrows, min(ncols, n), squeeze=False)
     for k, ax in enumerate(axes.flat):
@@ -91,7 +132,7 @@ def render_image_channels(fig, image: np.ndarray, title: str = "") -> None:
 
     Shape: image (H, W, 3) float in [0, 1].
     """
-    image = np.asarray(image)
+    image = as_numbers(image, "image")
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) RGB image, got shape {image.shape}")
     axes = fig.subplots(1, 4)
@@ -142,9 +183,11 @@ def render_pooling(fig, x: np.ndarray, size: int = 2, stride: int = 2, mode: str
 
     from .pooling import pool2d
 
-    x = np.asarray(x, dtype=float)
+    x = as_numbers(x, "x").astype(float)
     if x.ndim != 2:
         raise ValueError(f"expected one 2-D grid (H, W), got shape {x.shape}")
+    check_cells(x.size, f"x of shape {x.shape}", "pool a small grid (about 10 x 10)")
+    size, stride, window = as_int(size, "size"), as_int(stride, "stride"), as_int(window, "window")
     H, W = x.shape
     if size > min(H, W):
         raise ValueError(f"a {size}×{size} window does not fit in the {H}×{W} input: "
@@ -200,9 +243,19 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
     """Parameters of one first layer against the image side, log scale: a fully connected
     neuron (side²·channels), a fully connected layer of ``units`` neurons, and a convolutional
     layer of ``filters`` kernels (constant). See :func:`parameter_counts`.
+    ``max_side`` is at most 100,000 (one point every 4 pixels).
     """
+    channels, units = as_int(channels, "channels", 1), as_int(units, "units", 1)
+    filters, kernel = as_int(filters, "filters", 1), as_int(kernel, "kernel", 1)
+    max_side = as_int(max_side, "max_side")
     if max_side < 8:
         raise ValueError(f"max_side must be at least 8, got {max_side}")
+    if max_side > 100_000:
+        raise ValueError(f"max_side must be at most 100,000 (the curve has a point every 4 "
+                         f"pixels), got {max_side:,}")
+    if isinstance(marks, (str, bytes)) or not hasattr(marks, "__iter__"):
+        raise ValueError(f"marks must be a list of image sides, got {marks!r}")
+    marks = [as_int(m, "marks entries", 1) for m in marks]
     if kernel > max_side:
         raise ValueError(f"a {kernel}×{kernel} kernel is larger than the largest image ({max_side})")
     sides = np.unique(np.r_[np.arange(4, max_side + 1, 4), max_side])
@@ -305,9 +358,17 @@ def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0,
 
     from .conv import _pair, correlate2d
 
-    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
-    out = correlate2d(image, kernel, stride, padding)      # checks shapes, stride and padding
+    image = as_numbers(image, "image").astype(float)
+    kernel = as_numbers(kernel, "kernel").astype(float)
     (sh, sw), (ph, pw) = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
+    if image.ndim == 2:
+        check_cells((image.shape[0] + 2 * ph) * (image.shape[1] + 2 * pw),
+                    f"the padded image {image.shape} (padding {padding})",
+                    "use a small image (about 10 x 10) and little padding")
+    out = correlate2d(image, kernel, stride, padding)      # checks shapes, stride and padding
+    check_cells(kernel.size + out.size, f"the kernel {kernel.shape} and its output {out.shape}",
+                "use a small kernel")
+    step = as_int(step, "step")
     Ho, Wo = out.shape
     if not 0 <= int(step) < Ho * Wo:
         raise ValueError(f"step {step} is out of range: this feature map has {Ho}×{Wo} = "
@@ -352,12 +413,19 @@ def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0,
 
 def _gray(image: np.ndarray) -> np.ndarray:
     """An (H, W) image as is, or an (H, W, 3) RGB image as luminance (ITU-R 601 weights)."""
-    image = np.asarray(image, dtype=float)
+    image = as_numbers(image, "image").astype(float)
     if image.ndim == 3 and image.shape[2] == 3:
         return image @ np.array([0.299, 0.587, 0.114])
     if image.ndim != 2:
         raise ValueError(f"expected an (H, W) gray or (H, W, 3) RGB image, got shape {image.shape}")
     return image
+
+
+def _gray_named(image, name: str) -> np.ndarray:
+    try:
+        return _gray(as_numbers(image, name))
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}") from None
 
 
 def render_feature_map(fig, image: np.ndarray, kernel: np.ndarray, title: str = "") -> None:
@@ -370,7 +438,7 @@ def render_feature_map(fig, image: np.ndarray, kernel: np.ndarray, title: str = 
     """
     from .conv import correlate2d
 
-    gray, kernel = _gray(image), np.asarray(kernel, dtype=float)
+    gray, kernel = _gray(image), as_numbers(kernel, "kernel").astype(float)
     if kernel.ndim != 2 or max(kernel.shape) > 15:
         raise ValueError(f"expected a small 2-D kernel (at most 15×15), got shape {kernel.shape}")
     if not np.isfinite(kernel).all():
@@ -406,6 +474,8 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
 
     o = output_size(n, f, s, p)  # raises ValueError for a window larger than the padded input
     N = n + 2 * p
+    check_cells(N * N, f"the padded input n + 2p = {N} (n={n}, p={p}) squared",
+                "use n + 2p of at most 50")
     cover = np.zeros((N, N), dtype=int)
     for i in range(o):
         for j in range(o):
@@ -460,11 +530,15 @@ def render_activation_maps(fig, image: np.ndarray, maps: np.ndarray, names: Sequ
     Shapes: image (H, W, 3) or (H, W), maps (F, H_out, W_out), names F strings. A map whose
     values are all >= 0 is drawn in gray; a signed one on a diverging map centred on 0.
     """
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"maps must be (F, H_out, W_out), got shape {maps.shape}")
+    maps = as_numbers(maps, "maps").astype(float)
+    if maps.ndim != 3 or not len(maps):
+        raise ValueError(f"maps must be (F, H_out, W_out) with F >= 1, got shape {maps.shape}")
+    check_panels(len(maps) + 1, f"{len(maps)} maps", "show fewer maps")
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise ValueError(f"names must be a list of {len(maps)} strings, one per map, got {names!r}")
     if len(names) != len(maps):
         raise ValueError(f"{len(maps)} maps but {len(names)} names")
+    image = as_numbers(image, "image")
     axes = fig.subplots(1, len(maps) + 1)
     axes[0].imshow(image, cmap=None if np.ndim(image) == 3 else "gray")
     axes[0].set_title(title or "input", fontsize=9)
@@ -489,9 +563,17 @@ def render_kernel_gallery(fig, images: dict, kernels: Sequence[str], edge_streng
     """
     from .conv import correlate2d, kernel
 
+    if not isinstance(images, Mapping):
+        raise ValueError(f"images must map names to images, got {type(images).__name__}")
+    if isinstance(kernels, str) or not isinstance(kernels, Sequence):
+        raise ValueError(f"kernels must be a list of kernel names, got {kernels!r}")
     if not images or not kernels:
-        raise ValueError("need at least one image and one kernel")
+        raise ValueError("need at least one image and one kernel: images and kernels are empty")
+    for kname in kernels:
+        kernel(kname)
+    images = {name: _gray_named(img, f"images[{name!r}]") for name, img in images.items()}
     ncols = len(kernels) + bool(edge_strength)
+    check_panels(len(images) * ncols, f"{len(images)} images × {ncols} kernels")
     axes = fig.subplots(len(images), ncols, squeeze=False)
     for r, (row, (name, img)) in enumerate(zip(axes, images.items())):
         g = _gray(img)
@@ -534,6 +616,11 @@ def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test
         histories = {"": histories}
     if not histories:
         raise ValueError("no histories to draw")
+    for label, h in histories.items():
+        if not (hasattr(h, "step_losses") and hasattr(h, "__getitem__")):
+            raise ValueError(f"histories must map labels to History objects (what fit returns), "
+                             f"got {type(h).__name__} for {label!r}")
+    smooth = as_int(smooth, "smooth")
     if isinstance(metrics, str):
         metrics = (metrics,)
     bad = [m for m in metrics if m not in _HISTORY_LABELS]
@@ -586,12 +673,22 @@ def render_feature_maps(fig, images: np.ndarray, maps: dict, labels: Sequence[in
     28) and C3 (N, 16, 10, 10)); labels (N,). Each layer shares one colour scale, symmetric
     around 0 (blue negative, red positive), so maps of one layer can be compared.
     """
+    images = _images(images)
+    if not isinstance(maps, Mapping):
+        raise ValueError(f"maps must map layer names to arrays (N, C, h, w), got "
+                         f"{type(maps).__name__}")
     if isinstance(layers, str):
         layers = (layers,)
     unknown = [name for name in layers if name not in maps]
     if unknown or not layers:
         raise ValueError(f"no maps for layers {unknown}; available: {list(maps)}")
     i = _check_index(index, len(images), "digit")
+    if labels is not None:
+        labels = _labels_for(labels, i + 1)
+    for name in layers:
+        m = as_numbers(maps[name], f"maps[{name!r}]")
+        if m.ndim == 4 and len(m) <= i:
+            raise ValueError(f"maps[{name!r}] has maps for {len(m)} digits; digit #{i} has none")
     widths = [1.0] + [1.6 if np.asarray(maps[name]).shape[1] <= 8 else 1.8 for name in layers]
     axes = fig.subplots(1, 1 + len(layers), gridspec_kw={"width_ratios": widths})
     axes[0].imshow(np.asarray(images[i]), cmap="gray_r")
@@ -617,10 +714,13 @@ def render_confusion(fig, labels, predictions, num_classes: int = 10,
     cells (the errors) in red. Shapes: labels (N,), predictions (N,) ints in [0, num_classes)."""
     from .train import confusion_matrix
 
+    num_classes = as_int(num_classes, "num_classes", 1)
+    check_cells(num_classes, f"the class labels of num_classes={num_classes} (one tick each)",
+                "use fewer classes")
     cm = confusion_matrix(labels, predictions, num_classes)
     names = list(class_names) if class_names is not None else [str(k) for k in range(num_classes)]
     if len(names) != num_classes:
-        raise ValueError(f"{len(names)} class names for {num_classes} classes")
+        raise ValueError(f"class_names has {len(names)} names for {num_classes} classes")
     ax = fig.subplots()
     errors = cm.copy()
     np.fill_diagonal(errors, 0)
@@ -646,7 +746,17 @@ def render_misclassified(fig, images: np.ndarray, labels, predictions, confidenc
     """The first ``max_n`` misclassified digits, titled "true→predicted" (and the probability
     the model gave its wrong answer). Shapes: images (N, H, W), labels/predictions (N,),
     confidence (N,) or None."""
-    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    labels = as_numbers(labels, "labels")
+    if labels.ndim != 1:
+        raise ValueError(f"labels must have shape (N,), got {labels.shape}")
+    predictions = _per_image(predictions, len(labels), "predictions")
+    images = _images(images)
+    if len(images) != len(labels):
+        raise ValueError(f"images has {len(images)} images but labels has {len(labels)} entries")
+    if confidence is not None:
+        confidence = _per_image(confidence, len(labels), "confidence")
+    max_n, ncols = as_int(max_n, "max_n", 1), as_int(ncols, "ncols")
+    check_panels(min(max_n, len(labels)), f"max_n={max_n} digits", "use a smaller max_n")
     wrong = np.flatnonzero(labels != predictions)[:max_n]
     if len(wrong) == 0:
         raise ValueError("no misclassified digits: every prediction is right")
@@ -695,6 +805,10 @@ def render_momentum(fig, surface: str = "ravine", lr: float = 0.05, momentum: fl
 
     if surface not in LOSS_SURFACES:
         raise ValueError(f"surface must be one of {LOSS_SURFACES}, got {surface!r}")
+    lr, momentum = as_float(lr, "lr", finite=False), as_float(momentum, "momentum")
+    start_x, start_y = as_float(start_x, "start_x"), as_float(start_y, "start_y")
+    noise = as_float(noise, "noise")
+    steps = as_int(steps, "steps", 1, MAX_ITERATIONS)
     x0, x1, y0, y1 = _SURFACE_VIEW[surface]
     if not (x0 <= start_x <= x1 and y0 <= start_y <= y1):
         raise ValueError(f"start ({start_x:g}, {start_y:g}) is outside the {surface} view "
@@ -752,8 +866,17 @@ def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = Fa
     """
     if what not in ("params", "outputs"):
         raise ValueError(f"what must be 'params' or 'outputs', got {what!r}")
+    if not isinstance(summaries, Mapping):
+        raise ValueError(f"summaries must map model names to summaries, got "
+                         f"{type(summaries).__name__}")
     if not summaries:
-        raise ValueError("no models to draw")
+        raise ValueError("no models to draw: summaries is empty")
+    check_panels(len(summaries), f"{len(summaries)} summaries")
+    for title, rows in summaries.items():
+        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__") or not all(
+                hasattr(r, a) for r in rows for a in ("name", "kind", "params", "outputs")):
+            raise ValueError(f"summaries[{title!r}] must be a Summary (rows with name, kind, "
+                             f"params and outputs), got {type(rows).__name__}")
     axes = fig.subplots(1, len(summaries), squeeze=False)[0]
     for ax, (title, rows) in zip(axes, summaries.items()):
         rows = [r for r in rows if r.kind in _WEIGHT_KINDS]
@@ -805,8 +928,12 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
     ``norms`` maps labels to sequences of positive floats (see
     :func:`course_utils.models.layer_grad_norms`). Draws into ``ax`` if given, else a new axes.
     """
+    if not isinstance(norms, Mapping):
+        raise ValueError(f"norms must map labels to lists of norms, got {type(norms).__name__}")
     if not norms:
         raise ValueError("no gradient norms to draw")
+    norms = {label: as_numbers(values, f"norms[{label!r}]").astype(float)
+             for label, values in norms.items()}
     ax = ax if ax is not None else fig.subplots()
     for label, values in norms.items():
         values = np.asarray(values, dtype=float)
@@ -859,11 +986,25 @@ def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", no
     Shapes: X (N, 1, H, W) float, y (N,) int64. ``norm``: "none" or "batch". The weights are drawn
     with a torch generator seeded by ``seed``, without touching the global random state.
     """
+    import torch
+
     if norm not in ("none", "batch"):
         raise ValueError(f"norm must be 'none' or 'batch', got {norm!r}")
-    if int(depth) < 4 or int(depth) % 2:
+    depth = as_int(depth, "depth")
+    if depth < 4 or depth % 2:
         raise ValueError(f"depth must be even and at least 4 (a residual block has 2 layers), got {depth}")
-    norms = _depth_norms(X, y, int(depth), init, norm, width, seed)
+    width, seed = as_int(width, "width", 1), as_int(seed, "seed", 0)
+    if not (isinstance(X, torch.Tensor) and X.ndim == 4 and X.is_floating_point()):
+        raise ValueError(f"X must be a float torch tensor of images (N, C, H, W), got "
+                         f"{type(X).__name__} of shape {tuple(getattr(X, 'shape', ()))}")
+    if not (isinstance(y, torch.Tensor) and y.dtype == torch.int64 and y.shape == (len(X),)):
+        raise ValueError(f"y must be int64 class labels of shape ({len(X)},), one per image in X, "
+                         f"got {type(y).__name__} {getattr(y, 'dtype', '')} of shape "
+                         f"{tuple(getattr(y, 'shape', ()))}")
+    if len(y) and (int(y.min()) < 0 or int(y.max()) >= 10):
+        raise ValueError(f"y must be class labels in [0, 10) (the nets have 10 outputs), got "
+                         f"{int(y.min())} to {int(y.max())}")
+    norms = _depth_norms(X, y, depth, init, norm, width, seed)
     ratio = {k: v[0] / v[-1] for k, v in norms.items()}
     fig.subplots_adjust(left=0.1, bottom=0.16)
     render_grad_norms(fig, norms, title=f"at initialisation (init={init}, norm={norm}): first/last "

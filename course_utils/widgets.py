@@ -19,6 +19,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ._validate import as_float, as_int, as_numbers, check_callable, check_cells, check_elements
+
 __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
            "feature_map_explorer", "momentum_explorer", "depth_gradient_explorer",
            "demo_apps", "digit_explorer", "pooling_explorer", "param_growth_explorer",
@@ -30,6 +32,13 @@ def slider(description: str, min: int, max: int, value: int | None = None, step:
     """An integer slider that reports its value only on release of the mouse (fast kernels)."""
     import ipywidgets as w
 
+    min = as_int(min, f"slider {description!r}: min")
+    max = as_int(max, f"slider {description!r}: max")
+    step = as_int(step, f"slider {description!r}: step", 1)
+    if max < min:
+        raise ValueError(f"slider {description!r}: max ({max}) must be at least min ({min})")
+    if value is not None:
+        value = as_int(value, f"slider {description!r}: value", min, max)
     return w.IntSlider(value=min if value is None else value, min=min, max=max, step=step,
                        description=description, continuous_update=False,
                        style={"description_width": "initial"})
@@ -40,6 +49,14 @@ def fslider(description: str, min: float, max: float, value: float | None = None
     """A float slider (see :func:`slider`)."""
     import ipywidgets as w
 
+    min = as_float(min, f"slider {description!r}: min")
+    max = as_float(max, f"slider {description!r}: max")
+    step = as_float(step, f"slider {description!r}: step")
+    if max < min or step <= 0:
+        raise ValueError(f"slider {description!r}: need min <= max and step > 0, got min={min}, "
+                         f"max={max}, step={step}")
+    if value is not None:
+        value = as_float(value, f"slider {description!r}: value", min, max)
     return w.FloatSlider(value=min if value is None else value, min=min, max=max, step=step,
                          description=description, continuous_update=False,
                          readout_format=readout_format, style={"description_width": "initial"})
@@ -49,7 +66,14 @@ def choice(description: str, options: Sequence, value: Any = None, buttons: bool
     """A choice among a few options: toggle buttons (default) or a dropdown for long lists."""
     import ipywidgets as w
 
+    if isinstance(options, (str, bytes)) or not hasattr(options, "__iter__"):
+        raise ValueError(f"choice {description!r}: options must be a list, got {options!r}")
     options = list(options)
+    if not options:
+        raise ValueError(f"choice {description!r}: options is empty; give at least one")
+    if value is not None and value not in options:
+        raise ValueError(f"choice {description!r}: value {value!r} is not one of the options "
+                         f"{options}")
     cls = w.ToggleButtons if buttons and len(options) <= 5 else w.Dropdown
     return cls(options=options, value=options[0] if value is None else value,
                description=description, style={"description_width": "initial"})
@@ -58,6 +82,9 @@ def choice(description: str, options: Sequence, value: Any = None, buttons: bool
 def toggle(description: str, value: bool = False):
     """A check box."""
     import ipywidgets as w
+
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"toggle {description!r}: value must be True or False, got {value!r}")
 
     return w.Checkbox(value=value, description=description, indent=False)
 
@@ -86,6 +113,14 @@ def render_png(render: Callable, figsize: tuple[float, float] = (6.4, 4.0), dpi:
     from matplotlib.figure import Figure
     from PIL import Image
 
+    check_callable(render, "render", "render(fig, **values)", allow_none=False)
+    if not (isinstance(figsize, (tuple, list)) and len(figsize) == 2):
+        raise ValueError(f"figsize must be (width, height) in inches, got {figsize!r}")
+    width, height = (as_float(v, "figsize entries", 0.1, 100.0) for v in figsize)
+    dpi = as_float(dpi, "dpi", 1.0)
+    check_elements(int(width * dpi) * int(height * dpi) * 4, f"the figure's RGBA pixels "
+                   f"(figsize {width:g}×{height:g} in at dpi={dpi:g})",
+                   "use a smaller dpi or figsize")
     fig = Figure(figsize=figsize, dpi=dpi)
     fig.subplots_adjust(left=0.07, right=0.97, bottom=0.1, top=0.88, wspace=0.3, hspace=0.4)
     render(fig, **values)
@@ -108,6 +143,11 @@ class App:
                  figsize: tuple[float, float] = (6.4, 4.0), dpi: int = 80, title: str = ""):
         import ipywidgets as w
 
+        check_callable(render, "render", "render(fig, **values)", allow_none=False)
+        for name, control in dict(controls).items():
+            if not isinstance(control, w.ValueWidget):
+                raise ValueError(f"controls must be ipywidgets controls (slider, fslider, choice, "
+                                 f"toggle); {name!r} is {type(control).__name__}")
         self.render, self.controls, self.fixed = render, dict(controls), dict(fixed or {})
         self.figsize, self.dpi = figsize, dpi
         self.output = w.Output(layout={"min_height": f"{int(figsize[1] * dpi)}px"})
@@ -182,9 +222,15 @@ def app(render: Callable, fixed: dict | None = None, figsize=(6.4, 4.0), title: 
 
 def digit_explorer(images, labels) -> App:
     """Browse digits, and read any 8x8 patch of one as the numbers a network sees (notebook 00)."""
-    from .viz import render_digit
+    from .viz import _images, _per_image, render_digit
 
-    h, w = images.shape[1:3]
+    checked = _images(images)
+    _per_image(labels, len(checked), "labels")
+    if not len(checked):
+        raise ValueError("images is empty")
+    h, w = checked.shape[1:3]
+    if min(h, w) < 8:
+        raise ValueError(f"images must be at least 8×8 pixels (the patch is 8×8), got {h}×{w}")
     return app(render_digit, fixed=dict(images=images, labels=labels, size=8), figsize=(7.5, 3.6),
                index=slider("digit #", 0, len(images) - 1, 0),
                row=slider("patch row", 0, h - 8, 10), col=slider("patch column", 0, w - 8, 10))
@@ -194,6 +240,11 @@ def pooling_demo_grid(seed: int = 4, shape: tuple[int, int] = (6, 6)):
     """A small grid of integers 0-9 to pool by hand (the pooling explorer's default input)."""
     import numpy as np
 
+    seed = as_int(seed, "seed", 0)
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 2):
+        raise ValueError(f"shape must be (rows, columns), got {shape!r}")
+    shape = tuple(as_int(n, "shape entries", 1) for n in shape)
+    check_cells(shape[0] * shape[1], f"a grid of shape {shape}", "pool a small grid")
     return np.random.default_rng(seed).integers(0, 10, shape)
 
 
@@ -202,7 +253,10 @@ def pooling_explorer(x=None) -> App:
     to highlight (notebook 04). ``x`` (H, W), by default :func:`pooling_demo_grid`."""
     from .viz import render_pooling
 
-    x = pooling_demo_grid() if x is None else x
+    x = pooling_demo_grid() if x is None else as_numbers(x, "x")
+    if x.ndim != 2:
+        raise ValueError(f"x must be one 2-D grid (H, W), got shape {x.shape}")
+    check_cells(x.size, f"x of shape {x.shape}", "pool a small grid (about 10 x 10)")
     n = max(x.shape[-2:])
     return app(render_pooling, fixed=dict(x=x), figsize=(8.0, 4.0),
                size=slider("window", 1, n, 2), stride=slider("stride", 1, n, 2),
@@ -269,9 +323,23 @@ def flashlight_explorer(image=None, kernels=FLASHLIGHT_KERNELS, stride=1, paddin
     from .conv import _pair, kernel, output_size
     from .viz import render_flashlight
 
-    image = flashlight_demo_grid() if image is None else image
+    image = flashlight_demo_grid() if image is None else as_numbers(image, "image")
+    if image.ndim != 2:
+        raise ValueError(f"image must be one 2-D grid (H, W), got shape {image.shape}")
+    if isinstance(kernels, str) or not hasattr(kernels, "__iter__"):
+        raise ValueError(f"kernels must be a list of kernel names, got {kernels!r}")
+    kernels = list(kernels)
+    if not kernels:
+        raise ValueError("kernels is empty: give at least one kernel name")
+    for name in kernels:
+        kernel(name)  # ValueError naming the unknown kernel and the known ones
     (sh, sw), (ph, pw) = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
-    positions = (output_size(image.shape[0], 3, sh, ph) * output_size(image.shape[1], 3, sw, pw))
+    try:
+        positions = (output_size(image.shape[0], 3, sh, ph)
+                     * output_size(image.shape[1], 3, sw, pw))
+    except ValueError as e:
+        raise ValueError(f"image of shape {image.shape} is too small for a 3×3 kernel with "
+                         f"padding {padding}: {e}") from None
 
     def render(fig, kernel_name, step):
         render_flashlight(fig, image, kernel(kernel_name), step, stride, padding)
@@ -297,8 +365,18 @@ def kernel_playground(images: dict, preset: str = "sobel x") -> App:
     from .conv import KERNELS
     from .viz import render_feature_map
 
+    from collections.abc import Mapping
+
+    from .viz import _gray_named
+
+    if not isinstance(images, Mapping):
+        raise ValueError(f"images must map names to images, got {type(images).__name__}")
     if not images:
-        raise ValueError("kernel_playground needs at least one image")
+        raise ValueError("kernel_playground needs at least one image: images is empty")
+    for name, image in images.items():
+        _gray_named(image, f"images[{name!r}]")
+    if not (isinstance(preset, str) and (preset in KERNELS or preset == "custom")):
+        raise ValueError(f"preset must be one of {list(KERNELS)} or 'custom', got {preset!r}")
     start = np.array(KERNELS[preset], dtype=float) if preset in KERNELS else np.zeros((3, 3))
     presets = [*KERNELS, "custom"]
     menu = choice("kernel", presets, preset if preset in KERNELS else "custom", buttons=False)
@@ -330,9 +408,15 @@ def stride_padding_explorer(n_max: int = 12, f_max: int = 7, s_max: int = 4, p_m
     warning with the padding that fixes a non-integer (n - f + 2p) / s (notebook 03)."""
     from .viz import render_stride_padding
 
+    n_max, f_max = as_int(n_max, "n_max", 3), as_int(f_max, "f_max", 1)
+    s_max, p_max = as_int(s_max, "s_max", 1), as_int(p_max, "p_max", 0)
+    if n_max + 2 * p_max > 50:
+        raise ValueError(f"n_max + 2 * p_max must be at most 50 (a grid of cells), got "
+                         f"n_max={n_max}, p_max={p_max}")
     return app(render_stride_padding, figsize=(6.0, 5.4),
-               n=slider("input n", 3, n_max, 7), f=slider("window f", 1, f_max, 3),
-               s=slider("stride s", 1, s_max, 2), p=slider("padding p", 0, p_max, 0))
+               n=slider("input n", 3, n_max, min(7, n_max)),
+               f=slider("window f", 1, f_max, min(3, f_max)),
+               s=slider("stride s", 1, s_max, min(2, s_max)), p=slider("padding p", 0, p_max, 0))
 
 
 # --- chapter 2: LeNet-5's feature maps, momentum on a loss surface (notebooks 05 and 07) -------
@@ -349,9 +433,25 @@ def feature_map_explorer(models: dict, X, y=None, n: int = 100,
 
     from .viz import render_feature_maps
 
-    if not models:
-        raise ValueError("feature_map_explorer needs at least one model")
+    if not isinstance(models, dict) or not models:
+        raise ValueError("feature_map_explorer needs at least one model: models maps names to "
+                         f"LeNet-5 models, got {models!r}")
+    for name, model in models.items():
+        if not (isinstance(model, torch.nn.Module) and hasattr(model, "features")):
+            raise ValueError(f"models[{name!r}] must be a LeNet-5 (a torch module with "
+                             f"features(x)), got {type(model).__name__}")
+    if not (isinstance(X, torch.Tensor) and X.ndim == 4):
+        raise ValueError(f"X must be a torch tensor of images (N, 1, 32, 32), got "
+                         f"{type(X).__name__} of shape {tuple(getattr(X, 'shape', ()))}")
+    n = as_int(n, "n", 1)
     X = X[:n]
+    if not len(X):
+        raise ValueError("X is empty")
+    if y is not None and not (isinstance(y, torch.Tensor) and y.ndim == 1 and len(y) >= len(X)):
+        raise ValueError(f"y must be a tensor of labels with one per digit ({len(X)}), got "
+                         f"{type(y).__name__} of shape {tuple(getattr(y, 'shape', ()))}")
+    if isinstance(layers, str):
+        layers = (layers,)
     maps = {}
     for name, model in models.items():
         was_training = model.training
@@ -360,6 +460,10 @@ def feature_map_explorer(models: dict, X, y=None, n: int = 100,
         with torch.no_grad():
             feats = model.features(X.to(device))
         model.train(was_training)
+        unknown = [k for k in layers if k not in feats]
+        if unknown or not layers:
+            raise ValueError(f"layers must name some of the model's layers {list(feats)}, got "
+                             f"{list(layers)}")
         maps[name] = {k: feats[k].cpu().numpy() for k in layers}
     images = X[:, 0].cpu().numpy()
     labels = None if y is None else y[:n].cpu().numpy()
@@ -380,6 +484,8 @@ def momentum_explorer(surface: str = "ravine") -> App:
     from .train import LOSS_SURFACES
     from .viz import render_momentum
 
+    if surface not in LOSS_SURFACES:
+        raise ValueError(f"surface must be one of {LOSS_SURFACES}, got {surface!r}")
     return app(render_momentum, figsize=(7.5, 3.3),
                surface=choice("surface", list(LOSS_SURFACES), surface),
                lr=fslider("learning rate", 0.005, 0.1, 0.02, 0.005, ".3f"),
@@ -412,8 +518,17 @@ def depth_gradient_explorer(X, y, width: int = 8, precompute: bool = True) -> Ap
 
     Shapes: X (N, C, H, W) float (a small batch: every update runs both nets on it), y (N,) int64.
     """
+    import torch
+
     from .viz import _depth_norms, render_depth_gradients
 
+    if not (isinstance(X, torch.Tensor) and X.ndim == 4 and X.is_floating_point()):
+        raise ValueError(f"X must be a float torch tensor of images (N, C, H, W), got "
+                         f"{type(X).__name__} of shape {tuple(getattr(X, 'shape', ()))}")
+    if not (isinstance(y, torch.Tensor) and y.dtype == torch.int64 and y.shape == (len(X),)):
+        raise ValueError(f"y must be int64 labels of shape ({len(X)},), one per image in X, got "
+                         f"{type(y).__name__} of shape {tuple(getattr(y, 'shape', ()))}")
+    width = as_int(width, "width", 1)
     controls = dict(depth=slider("depth (weight layers)", 4, 40, 20, 2),
                     init=choice("init", ["default", "he"], "default"),
                     norm=choice("norm", ["none", "batch"], "none"))

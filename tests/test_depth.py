@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.nn import functional as F
 
-from course_utils.checks import WrongAnswer, check_conv_layer_stats
+from course_utils.checks import STUB_MESSAGE, WrongAnswer, check_conv_layer_stats
 from course_utils.models import (AlexNet2012, BasicBlock, count_parameters, count_weight_layers,
                                  grad_norms_at_init, layer_grad_norms, plain_net, residual_net,
                                  summary, weight_layers)
@@ -240,8 +240,8 @@ def test_check_conv_layer_stats(capsys):
     with pytest.raises(WrongAnswer, match="output side"):
         check_conv_layer_stats(true_div)
 
-    def stub(*args):
-        raise NotImplementedError("Exercise not done yet")
+    def stub(*args):  # the student stub's own error (tools/make_student.py)
+        raise NotImplementedError(STUB_MESSAGE)
 
     check_conv_layer_stats(stub)
     assert capsys.readouterr().out.startswith("Not done yet")

@@ -6,7 +6,11 @@ from the model itself (forward hooks), so a table in a notebook cannot drift fro
 """
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+
+from .._validate import check_elements
 
 from .lenet import LENET_C3_TABLE, ConnectionTableConv2d, LeNet5, TrainableSubsampling, lecun_tanh
 from .depth import (AlexNet2012, BasicBlock, count_weight_layers, grad_norms_at_init,
@@ -116,16 +120,22 @@ def summary(model, input_shape, depth: int | None = None, device=None) -> Summar
     if isinstance(input_shape, (str, bytes)):
         raise ValueError(f"input_shape must be a tuple of ints such as (1, 32, 32), "
                          f"got {input_shape!r}")
-    try:
-        input_shape = tuple(int(d) for d in input_shape)
-    except TypeError:
+    if not hasattr(input_shape, "__iter__") or not all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in input_shape):
         raise ValueError(f"input_shape must be a tuple of ints such as (1, 32, 32), "
-                         f"got {input_shape!r}") from None
+                         f"got {input_shape!r}")
+    input_shape = tuple(int(d) for d in input_shape)
     if not input_shape or any(d < 1 for d in input_shape):
         raise ValueError(f"input_shape must be positive sizes without the batch dimension, "
                          f"e.g. (1, 32, 32); got {input_shape}")
-    if depth is not None and (not isinstance(depth, int) or depth < 1):
+    check_elements(2 * math.prod(input_shape), f"the batch of 2 examples of input_shape "
+                   f"{input_shape}", "summarise a smaller input")
+    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise ValueError(f"depth must be None (every leaf) or an integer >= 1, got {depth!r}")
+    if device is not None:
+        from ..train import _device
+
+        device = _device(model, device)
 
     chosen = []
     for name, module in model.named_modules():

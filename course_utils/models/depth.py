@@ -33,6 +33,8 @@ import math
 import torch
 from torch import nn
 
+from .._validate import MAX_ELEMENTS, as_float, as_int
+
 __all__ = ["BasicBlock", "plain_net", "residual_net", "weight_layers", "count_weight_layers",
            "layer_grad_norms", "grad_norms_at_init", "AlexNet2012"]
 
@@ -52,6 +54,23 @@ def _check(depth, width, in_channels, num_classes, norm, init, min_depth: int, k
     if init not in _INITS:
         raise ValueError(f"{kind}: init must be one of {_INITS} ('he': N(0, 2/fan_in) as in He et "
                          f"al. 2015, 'default': PyTorch's own), got {init!r}")
+
+
+MAX_DEPTH = 1000
+"""The deepest network the builders make (ResNet-1001, He et al. 2016, is about this deep)."""
+
+
+def _check_size(depth, width, in_channels, num_classes, pool, kind: str) -> None:
+    """Count the parameters before building anything:
+    (9 c_in w + w) + (depth - 2)(9 w² + w) + (w p² K + K)."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{kind}: depth must be at most {MAX_DEPTH}, got {depth:,}")
+    count = ((9 * in_channels * width + width) + (depth - 2) * (9 * width * width + width)
+             + (width * pool * pool * num_classes + num_classes))
+    if count > MAX_ELEMENTS:
+        raise ValueError(f"{kind}: depth={depth}, width={width}, pool={pool}, "
+                         f"num_classes={num_classes} would make {count:,} parameters, more than "
+                         f"the {MAX_ELEMENTS:,} values one model may hold here (a 2 GB Binder pod)")
 
 
 def _check_pool(pool, kind: str) -> None:
@@ -91,6 +110,12 @@ class BasicBlock(nn.Module):
 
     def __init__(self, channels: int, norm: str | None = None):
         super().__init__()
+        channels = as_int(channels, "channels", 1)
+        if 18 * channels * channels > MAX_ELEMENTS:
+            raise ValueError(f"channels={channels:,} would make {18 * channels**2:,} weights, more "
+                             f"than the {MAX_ELEMENTS:,} values one model may hold here")
+        if norm not in _NORMS:
+            raise ValueError(f"norm must be one of {_NORMS}, got {norm!r}")
         self.conv1, self.bn1 = _conv(channels, channels, norm), _norm(channels, norm)
         self.conv2, self.bn2 = _conv(channels, channels, norm), _norm(channels, norm)
         self.relu = nn.ReLU()
@@ -137,6 +162,7 @@ def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: in
     """
     _check(depth, width, in_channels, num_classes, norm, init, 2, "plain_net")
     _check_pool(pool, "plain_net")
+    _check_size(depth, width, in_channels, num_classes, pool, "plain_net")
     _check_stride(stem_stride, "plain_net")
     if activation not in _ACTIVATIONS:
         raise ValueError(f"plain_net: activation must be one of {tuple(_ACTIVATIONS)}, "
@@ -165,6 +191,7 @@ def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes:
     """
     _check(depth, width, in_channels, num_classes, norm, init, 4, "residual_net")
     _check_pool(pool, "residual_net")
+    _check_size(depth, width, in_channels, num_classes, pool, "residual_net")
     _check_stride(stem_stride, "residual_net")
     if depth % 2:
         raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
@@ -223,11 +250,22 @@ def grad_norms_at_init(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> li
 
     Shapes: X (N, C, H, W) on the model's device, y (N,) int64 -> list of len(weight_layers(model)).
     """
+    if not isinstance(X, torch.Tensor) or not X.is_floating_point():
+        raise ValueError(f"X must be a float torch tensor (N, C, H, W), got {type(X).__name__}"
+                         + (f" of dtype {X.dtype}" if isinstance(X, torch.Tensor) else ""))
+    if not (isinstance(y, torch.Tensor) and y.dtype == torch.int64 and y.ndim == 1):
+        raise ValueError(f"y must be int64 class labels of shape (N,), got {type(y).__name__}"
+                         + (f" {y.dtype} of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor)
+                            else ""))
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} examples but y has {len(y)} labels")
     model.train()
     model.zero_grad(set_to_none=True)
-    torch.nn.functional.cross_entropy(model(X), y).backward()
+    logits = model(X)
+    if len(y) and (int(y.min()) < 0 or int(y.max()) >= logits.shape[1]):
+        raise ValueError(f"y must be class labels in [0, {logits.shape[1]}) for this model's "
+                         f"{logits.shape[1]} outputs, got {int(y.min())} to {int(y.max())}")
+    torch.nn.functional.cross_entropy(logits, y).backward()
     norms = layer_grad_norms(model)
     model.zero_grad(set_to_none=True)
     return norms
@@ -252,6 +290,8 @@ class AlexNet2012(nn.Module):
         super().__init__()
         if groups not in (1, 2):
             raise ValueError(f"groups must be 1 (one GPU) or 2 (the paper's two GPUs), got {groups!r}")
+        num_classes = as_int(num_classes, "num_classes", 1, MAX_ELEMENTS // 4097)
+        dropout = as_float(dropout, "dropout", 0.0, 1.0)
         lrn = lambda: nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)  # noqa: E731
         self.features = nn.Sequential(
             nn.Conv2d(3, 96, 11, stride=4, padding=2), nn.ReLU(), lrn(),          # (N, 96, 55, 55)

@@ -29,6 +29,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .._validate import MAX_ELEMENTS, as_int, check_elements
+
 __all__ = ["LeNet5", "TrainableSubsampling", "ConnectionTableConv2d", "LENET_C3_TABLE",
            "lecun_tanh"]
 
@@ -43,6 +45,9 @@ LENET_C3_TABLE: tuple[tuple[int, ...], ...] = (
 
 def lecun_tanh(a: torch.Tensor) -> torch.Tensor:
     """LeNet-5's squashing function f(a) = 1.7159 tanh(2a / 3) (so f(1) = 1, f(-1) = -1)."""
+    if not isinstance(a, torch.Tensor):
+        raise ValueError(f"a must be a torch tensor, got {type(a).__name__}; convert with "
+                         "torch.as_tensor")
     return 1.7159 * torch.tanh(a * (2.0 / 3.0))
 
 
@@ -57,8 +62,11 @@ class TrainableSubsampling(nn.Module):
 
     def __init__(self, channels: int, size: int = 2):
         super().__init__()
-        if not isinstance(channels, int) or channels < 1:
+        if isinstance(channels, bool) or not isinstance(channels, int) or channels < 1:
             raise ValueError(f"channels must be a positive integer, got {channels!r}")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"size (the window side) must be a positive integer, got {size!r}")
+        check_elements(2 * channels, f"the parameters of {channels:,} channels", "use fewer channels")
         self.size = size
         self.coefficient = nn.Parameter(torch.full((channels,), 1.0 / size**2))  # start: the mean
         self.bias = nn.Parameter(torch.zeros(channels))
@@ -85,11 +93,22 @@ class ConnectionTableConv2d(nn.Module):
 
     def __init__(self, in_channels: int, table=LENET_C3_TABLE, kernel_size: int = 5):
         super().__init__()
+        in_channels = as_int(in_channels, "in_channels", 1)
+        kernel_size = as_int(kernel_size, "kernel_size", 1)
+        if isinstance(table, (str, bytes)) or not hasattr(table, "__len__") or not len(table):
+            raise ValueError(f"table must list, for each output map, the input maps it reads; "
+                             f"got {table!r}")
         for k, inputs in enumerate(table):
+            if not isinstance(inputs, (tuple, list)) or any(
+                    isinstance(c, bool) or not isinstance(c, int) for c in inputs):
+                raise ValueError(f"table[{k}] = {inputs!r}: each entry must be a tuple of input "
+                                 "map indices")
             if not inputs or any(not 0 <= c < in_channels for c in inputs) or \
                     len(set(inputs)) != len(inputs):
                 raise ValueError(f"table[{k}] = {inputs}: each entry must list distinct input "
                                  f"maps in 0..{in_channels - 1}")
+        check_elements(sum(map(len, table)) * kernel_size**2, f"the weights of {len(table)} maps "
+                       f"with kernel_size={kernel_size}", "use a smaller kernel_size")
         self.in_channels, self.out_channels = in_channels, len(table)
         self.kernel_size, self.table = kernel_size, tuple(tuple(t) for t in table)
         pairs = [k * in_channels + c for k, inputs in enumerate(table) for c in inputs]
@@ -137,6 +156,7 @@ class LeNet5(nn.Module):
             raise ValueError(f"variant must be one of {self.VARIANTS}, got {variant!r}")
         if c3 not in self.C3_OPTIONS:
             raise ValueError(f"c3 must be one of {self.C3_OPTIONS}, got {c3!r}")
+        num_classes = as_int(num_classes, "num_classes", 1, MAX_ELEMENTS // 85)
         self.variant, self.c3_mode = variant, c3
         classic = variant == "classic"
         self.c1 = nn.Conv2d(1, 6, 5)                                                   # (N, 6, 28, 28)
@@ -152,9 +172,16 @@ class LeNet5(nn.Module):
 
     def features(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every layer's output (after its squashing/ReLU): keys C1, S2, C3, S4, C5, F6, output."""
+        if not isinstance(x, torch.Tensor):
+            raise ValueError(f"x must be a torch tensor (N, 1, 32, 32), got {type(x).__name__}; "
+                             "convert with torch.as_tensor")
         if x.ndim != 4 or tuple(x.shape[1:]) != (1, 32, 32):
             raise ValueError(f"LeNet-5 takes (N, 1, 32, 32) images (MNIST padded by 2: "
                              f"mnist_tensors(size=32)), got {tuple(x.shape)}")
+        if x.dtype != self.c1.weight.dtype:
+            raise ValueError(f"x has dtype {x.dtype} but the model's weights are "
+                             f"{self.c1.weight.dtype}: convert the input (x.float()) or the model "
+                             "(model.double())")
         act, out = self._act, {}
         out["C1"] = x = act(self.c1(x))
         out["S2"] = x = act(self.s2(x)) if self.variant == "classic" else self.s2(x)

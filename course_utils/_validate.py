@@ -1,0 +1,129 @@
+"""Shared argument checks and the size limits that keep a call from exhausting a small machine.
+
+The course runs on Binder pods with 2 GB of memory. A typo such as ``padding=100000`` or
+``steps=10**9`` must fail at once with a ``ValueError`` that names the argument, not hang the
+kernel or kill it by asking for hundreds of gigabytes. So every function that allocates arrays or
+loops in Python checks the size it is about to create *before* allocating, against one of these
+limits:
+
+* :data:`MAX_ELEMENTS` = 50,000,000 values in one array (400 MB as float64, 200 MB as float32: a
+  few such temporaries still fit in 2 GB);
+* :data:`MAX_ITERATIONS` = 1,000,000 steps of a loop written in Python (a few seconds);
+* :data:`MAX_CELLS` = 2,500 numbers written into one figure as text (a 50 x 50 table);
+* :data:`MAX_PANELS` = 400 small axes (panels) in one figure.
+
+Helpers raise ``ValueError("<argument> must be ..., got ...")``; nothing here imports torch.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+MAX_ELEMENTS = 50_000_000
+"""The most values one array may hold (sized for a 2 GB Binder pod)."""
+
+MAX_ITERATIONS = 1_000_000
+"""The most steps of a Python loop one call may run (a few seconds)."""
+
+MAX_CELLS = 2_500
+"""The most numbers a renderer writes into one figure as text."""
+
+MAX_PANELS = 400
+"""The most small axes (one per image or map) a renderer puts in one figure."""
+
+
+def check_elements(count: int, what: str, fix: str = "") -> None:
+    """Raise ``ValueError`` if an array of ``count`` values (``what``) would exceed MAX_ELEMENTS."""
+    if count > MAX_ELEMENTS:
+        raise ValueError(f"{what} would hold {count:,} values, more than the {MAX_ELEMENTS:,} one "
+                         f"array may hold here (the limit that fits a 2 GB Binder pod)"
+                         + (f": {fix}" if fix else ""))
+
+
+def check_iterations(count: int, what: str, fix: str = "") -> None:
+    """Raise ``ValueError`` if a Python loop of ``count`` steps (``what``) exceeds the limit."""
+    if count > MAX_ITERATIONS:
+        raise ValueError(f"{what} would take {count:,} loop steps, more than the "
+                         f"{MAX_ITERATIONS:,} allowed (a few seconds)" + (f": {fix}" if fix else ""))
+
+
+def check_cells(count: int, what: str, fix: str = "") -> None:
+    """Raise ``ValueError`` if a figure would write more than MAX_CELLS numbers (``what``)."""
+    if count > MAX_CELLS:
+        raise ValueError(f"{what} has {count:,} cells, more than the {MAX_CELLS:,} a figure can "
+                         "show as numbers" + (f": {fix}" if fix else ""))
+
+
+def check_panels(count: int, what: str, fix: str = "") -> None:
+    """Raise ``ValueError`` if a figure would need more than MAX_PANELS axes (``what``)."""
+    if count > MAX_PANELS:
+        raise ValueError(f"{what} would need {count:,} panels, more than the {MAX_PANELS} one "
+                         "figure can hold" + (f": {fix}" if fix else ""))
+
+
+def as_int(value: Any, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as a Python int in [minimum, maximum]; bools, strings and non-integers raise.
+
+    Integer-valued floats (``3.0``) are accepted, as ``range``-like sliders may produce them.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if not isinstance(value, numbers.Integral):
+        if not (math.isfinite(value) and float(value).is_integer()):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum:,}, got {value:,}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value:,}")
+    return value
+
+
+def as_float(value: Any, name: str, minimum: float | None = None, maximum: float | None = None,
+             finite: bool = True) -> float:
+    """``value`` as a float in [minimum, maximum] (finite unless ``finite=False``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if math.isnan(value) or (finite and math.isinf(value)):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}, got {value:g}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:g}, got {value:g}")
+    return value
+
+
+def as_array(value: Any, name: str) -> np.ndarray:
+    """``value`` (an array, nested list or CPU/GPU tensor) as a NumPy array, any dtype; a ragged
+    list raises ``ValueError`` naming ``name``."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
+        value = value.detach().cpu()
+        value = (value.float() if str(value.dtype) == "torch.bfloat16" else value).numpy()
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{name} must be an array of numbers of one rectangular shape (no ragged "
+                         f"lists), got {type(value).__name__}: {e}") from None
+
+
+def as_numbers(value: Any, name: str) -> np.ndarray:
+    """``value`` (an array, nested list or CPU/GPU tensor) as a NumPy array of numbers.
+
+    Ragged lists, strings, ``None`` and objects raise ``ValueError`` naming ``name``; booleans and
+    integers are kept as they are (callers cast).
+    """
+    a = as_array(value, name)
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold numbers, got {type(value).__name__} of dtype {a.dtype}")
+    return a
+
+
+def check_callable(value: Any, name: str, what: str, allow_none: bool = True) -> None:
+    """Raise ``ValueError`` unless ``value`` is callable (or None when allowed)."""
+    if (value is None and not allow_none) or (value is not None and not callable(value)):
+        raise ValueError(f"{name} must be {'None or ' if allow_none else ''}a callable {what}, "
+                         f"got {type(value).__name__} {value!r}")
