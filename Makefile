@@ -5,28 +5,37 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.course-installed
 NB     ?= all
+# CI installs the tested versions: make test PIP_CONSTRAINTS=.ci/constraints.txt (pip install -c);
+# without it pip takes the newest versions that pyproject.toml's ranges allow.
+PIP_CONSTRAINTS ?=
+ROBUST_ARGS ?=
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
              --nbval-cell-timeout=600
+# the slowest tests, so that a slow one is seen when it lands (budget: CONTRIBUTING.md)
+PYTEST_DURATIONS := --durations=25
 
-.PHONY: setup lab test unit slides student bench nav execute clean
+.PHONY: setup lab test unit robust slides student bench nav execute clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(PIP_CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --upgrade pip $(if $(PIP_CONSTRAINTS),-c $(PIP_CONSTRAINTS))
+	$(PY) -m pip install --quiet $(if $(PIP_CONSTRAINTS),-c $(PIP_CONSTRAINTS)) -e ".[dev]"
 	$(PY) tools/install_lab_settings.py
 	@touch $(STAMP)
 
 lab: setup   # localhost only, token authentication on (JupyterLab's defaults)
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
-test: setup
-	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB)
+test: setup   # everything: unit tests, nbval on every notebook, student versions, browser
+	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB) $(PYTEST_DURATIONS)
 
 unit: setup   # the unit tests alone, without running the notebooks
 	$(PY) -m pytest course_utils tools tests --ignore=tests/test_student.py --ignore=tests/test_browser.py
+
+robust: setup   # every notebook's claims on other seeds and thread counts (slow; ROBUST_ARGS=--grid)
+	$(PY) tools/robust.py $(ROBUST_ARGS)
 
 slides: setup
 	$(PY) tools/build_slides.py --out build/slides

@@ -1,27 +1,38 @@
 """A real browser drives the course the way a student and an instructor do.
 
-Headless Chromium (the system's: no browser download) opens ``notebooks/00_start_here.ipynb`` in
-JupyterLab, runs all cells from the Run menu, moves the first slider of the first explorer and sees
-its picture change, then starts the live slides (jupyterlab-deck, from the notebook toolbar), finds
-the same widget on its slide, moves the slider there too, and leaves the deck. Along the way
-nothing may show an error: no error output in any cell, no traceback on stderr, no "Error
-displaying widget" / "model not found" from the widget manager, no uncaught exception in the page,
-no message box from an explorer, and no news pop-up over the slides (the shipped settings,
-``jupyter/overrides.json``, turn it off). jupyterlab-deck 0.2 never shows a cell whose slide
-type is the explicit ``"-"``: such a notebook fails here with that hint (``tools/deck_compat.py``).
+Headless Chromium (the system's: no browser download) and one JupyterLab server serve every test
+in this module.
 
-Everything runs in a temporary directory: a copy of ``notebooks/`` (the committed notebook is
-never touched), its own Jupyter config, runtime, settings and workspace folders (the user's
-settings don't interfere), the course's settings installed into a temporary app-settings folder,
-a free localhost port with token authentication, and the network off for the kernel
-(``tools/offline``). The server is shut down, kernels included, even when the test fails. Each
-wait is bounded and all of them share one deadline (``COURSE_BROWSER_TIMEOUT``, 180 s by
-default), so the test cannot hang. On failure a screenshot and the server log go to
-``build/test-artifacts/``; on success the screenshots of the widget in the notebook and in the
-deck are left there too, for a person to look at.
+* ``test_start_here_in_jupyterlab_and_live_slides``, end to end: open
+  ``notebooks/00_start_here.ipynb``, clear its outputs, run all cells from the Run menu, move the
+  first slider of its explorer and see the picture change, start the live slides
+  (jupyterlab-deck, from the notebook toolbar), find the same widget on its slide, move the slider
+  there too, and leave the deck.
+* ``test_every_control_moves_its_explorer``, once per explorer: a generated gallery notebook shows
+  every explorer of ``course_utils.widgets.demo_apps()`` (tests/test_widgets.py makes sure every
+  explorer has one); after one Run All, every control of every explorer is moved one step from
+  the start and back, and each move must change what the explorer shows (its picture, or the
+  message it gives instead). The course notebooks themselves need no Run All here: nbval runs them.
 
-Chromium: ``/usr/bin/chromium`` or the first of chromium / chromium-browser / google-chrome on the
-PATH, or ``COURSE_CHROMIUM=/path/to/chrome``. Without one the test is skipped with a reason.
+Sliders are moved with the keyboard (focus the handle, then ArrowRight / ArrowLeft, or End /
+Home in the deck, whose arrows turn slides): deterministic, unlike mouse drags. Along the way
+nothing may show an error: no error output, no traceback on stderr, no "Error displaying widget"
+/ "model not found", no uncaught exception in the page, and no news pop-up over the slides (the
+shipped settings, ``jupyter/overrides.json``, turn it off). jupyterlab-deck 0.2 never shows a
+cell whose slide type is the explicit ``"-"``: such a notebook fails here with that hint.
+
+Everything runs in a temporary directory: a copy of ``notebooks/`` (the committed notebooks are
+never touched), its own Jupyter config, runtime, settings and workspace folders, the course's
+settings installed into a temporary app-settings folder, a free localhost port with token
+authentication, and the network off for the kernels (``tools/offline``). The server is shut down,
+kernels included, even when a test fails. Every wait is bounded by the test's deadline
+(``COURSE_BROWSER_TIMEOUT``, 180 s by default). On failure a screenshot and the server log go to
+``build/test-artifacts/``; on success screenshots of the widget in the notebook and in the deck.
+
+Chromium: ``COURSE_CHROMIUM=/path/to/chrome``, else ``/usr/bin/chromium`` or the first of
+chromium / chromium-browser / google-chrome on the PATH. Without Chromium (or playwright) these
+tests FAIL: a green ``make test`` must mean the browser tests ran. On a laptop without Chromium,
+``COURSE_SKIP_BROWSER=1`` skips them on purpose (ignored when ``CI`` is set).
 """
 from __future__ import annotations
 
@@ -39,23 +50,27 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the browser test needs playwright "
-                               "(pip install playwright; no browser download: it uses Chromium)")
+try:
+    from playwright import sync_api
+except ImportError:  # reported by the fixtures below: a failure, not a skip
+    sync_api = None
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK = "00_start_here.ipynb"
+GALLERY = "explorer_gallery.ipynb"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 TOTAL_SECONDS = float(os.environ.get("COURSE_BROWSER_TIMEOUT", "180"))
+SKIP_VARIABLE = "COURSE_SKIP_BROWSER"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
 WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to load model class",
                  "Could not create a model", "Could not create a view")
-
-sys.path.insert(0, str(ROOT / "tools"))
 
 
 def find_chromium() -> str | None:
@@ -71,17 +86,36 @@ def find_chromium() -> str | None:
 
 
 CHROMIUM = find_chromium()
-pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason=(
-        "no Chromium found for the browser test: install one (Debian/Ubuntu: "
-        "sudo apt-get install chromium) or set COURSE_CHROMIUM=/path/to/chrome"
-        + (f" (COURSE_CHROMIUM={os.environ['COURSE_CHROMIUM']} is not a file)"
-           if os.environ.get("COURSE_CHROMIUM") else ""))),
-]
+
+
+def demo_names() -> list[str]:
+    from course_utils.widgets import demo_apps
+
+    return sorted(demo_apps())
+
+
+def _require_browser() -> None:
+    """Fail (or, with COURSE_SKIP_BROWSER=1 outside CI, skip) when the browser cannot run."""
+    missing = []
+    if sync_api is None:
+        missing.append("playwright (in the dev extra: pip install -e '.[dev]'; no browser "
+                       "download, it drives the system's Chromium)")
+    if CHROMIUM is None:
+        missing.append("Chromium (Debian/Ubuntu: sudo apt-get install chromium; or set "
+                       "COURSE_CHROMIUM=/path/to/chrome)"
+                       + (f"; COURSE_CHROMIUM={os.environ['COURSE_CHROMIUM']} is not a file"
+                          if os.environ.get("COURSE_CHROMIUM") else ""))
+    if not missing:
+        return
+    why = "the browser tests need " + " and ".join(missing)
+    if os.environ.get(SKIP_VARIABLE) == "1" and not os.environ.get("CI"):
+        pytest.skip(f"{why}; skipped on purpose ({SKIP_VARIABLE}=1)")
+    pytest.fail(f"{why}. They never skip silently; to skip them on purpose on a laptop, set "
+                f"{SKIP_VARIABLE}=1 (ignored in CI).", pytrace=False)
 
 
 class Deadline:
-    """One time budget shared by every wait of the test."""
+    """One time budget shared by every wait of a test."""
 
     def __init__(self, seconds: float):
         self.end = time.monotonic() + seconds
@@ -105,17 +139,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def gallery_notebook(names: list[str]):
+    """A notebook that shows every demo explorer, one per cell, and prints its controls' names."""
+    cells = [new_markdown_cell("# Every explorer (generated by tests/test_browser.py)"),
+             new_code_cell("from course_utils.widgets import demo_apps\n\nDEMOS = demo_apps()")]
+    cells += [new_code_cell(f"app = DEMOS[{name!r}]()\nprint('controls:', len(app.controls))\napp")
+              for name in names]
+    return new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+
+
 class LabServer:
     """``jupyter lab`` on a free localhost port, isolated in ``tmp``; stopped by :meth:`stop`."""
 
-    def __init__(self, tmp: Path, deadline: Deadline):
+    def __init__(self, tmp: Path):
         from install_lab_settings import install
         from nbrun import offline_env
 
-        self.tmp, self.deadline = tmp, deadline
+        self.tmp = tmp
         self.root = tmp / "root"
         shutil.copytree(NOTEBOOKS, self.root / "notebooks",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        nbformat.write(gallery_notebook(demo_names()), self.root / "notebooks" / GALLERY)
         dirs = {name: tmp / name for name in ("config", "runtime", "data", "ipython",
                                                 "app-settings", "user-settings", "workspaces")}
         for d in dirs.values():
@@ -123,7 +168,7 @@ class LabServer:
         install(dirs["app-settings"])  # the course's shipped JupyterLab settings
         self.port, self.token = free_port(), secrets.token_hex(24)
         self.url = f"http://127.0.0.1:{self.port}"
-        env = offline_env()
+        env = offline_env()  # the network off; one torch thread (conftest.py) reaches the kernels
         env.pop("MPLBACKEND", None)  # the kernel's own default (inline) in JupyterLab
         env.update(JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
                    JUPYTER_DATA_DIR=str(dirs["data"]), IPYTHONDIR=str(dirs["ipython"]),
@@ -152,7 +197,7 @@ class LabServer:
             return ""
 
     def wait_ready(self, at_most: float = 90) -> None:
-        end = time.monotonic() + min(at_most, self.deadline.left())
+        end = time.monotonic() + at_most
         while time.monotonic() < end:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n{self.log()}")
@@ -193,10 +238,26 @@ class LabServer:
         self._log.close()
 
 
-@pytest.fixture
-def lab(tmp_path):
-    deadline = Deadline(TOTAL_SECONDS)
-    server = LabServer(tmp_path, deadline)
+# One browser and one JupyterLab server for every test in this module. Module scope (not session):
+# the Playwright driver is stopped before the next module, whose notebook clients run asyncio.
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    pw = sync_api.sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture(scope="module")
+def lab(browser, tmp_path_factory):
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.wait_ready()
         yield server
@@ -208,13 +269,23 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# JavaScript run in the page, reading JupyterLab's own models through window.jupyterapp.
-JS_KERNEL_IDLE = """() => {
+# --- reading JupyterLab's models through window.jupyterapp ---------------------------------------
+
+JS_KERNEL_IDLE = """(path) => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const s = w && w.sessionContext;
-  return !!(s && s.isReady && s.session && s.session.kernel
-            && s.session.kernel.status === 'idle');
+  return !!(s && w.context && w.context.path === path && s.isReady && s.session
+            && s.session.kernel && s.session.kernel.status === 'idle');
 }"""
+JS_CLEAR_ALL = """() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')"""
+JS_ALL_CLEARED = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const code = Array.from(w.content.model.cells).filter(c => c.type === 'code');
+  return code.length > 0 && code.every(c => c.executionCount === null && c.outputs.length === 0);
+}"""
+# Run All was started on a notebook whose execution counts were all cleared: it is over when
+# every code cell has a count again (or one failed, which stops the run), nothing is running and
+# the kernel is idle.
 JS_RUN_FINISHED = """() => {
   const w = window.jupyterapp.shell.currentWidget;
   const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
@@ -231,23 +302,64 @@ JS_CELL_REPORT = """() => {
     const j = c.toJSON();
     return {index: i, type: c.type, count: c.type === 'code' ? c.executionCount : null,
             source: (typeof j.source === 'string' ? j.source : j.source.join('')).slice(0, 60),
+            stdout: (j.outputs || []).filter(o => o.output_type === 'stream' && o.name === 'stdout')
+                      .map(o => typeof o.text === 'string' ? o.text : o.text.join('')).join(''),
             errors: (j.outputs || []).filter(o => o.output_type === 'error')
                       .map(o => o.ename + ': ' + o.evalue)};
   });
 }"""
-JS_IMAGE_LOADED = """(oldSrc) => {
-  const img = document.querySelector('.course-app img');
-  return !!img && img.complete && img.naturalWidth > 0 && img.src !== oldSrc;
+# What an explorer shows: its picture (a blob URL, new for every new PNG the kernel sends) or the
+# message it gives instead. ``sel`` is a CSS selector for the explorer's .course-app element.
+_JS_STATE_OF = """(sel) => {
+  const app = document.querySelector(sel);
+  if (!app) return null;
+  const img = app.querySelector('img');
+  const msg = app.querySelector('.course-app-message');
+  const shown = img && img.complete && img.naturalWidth > 0
+                && getComputedStyle(img).display !== 'none';
+  return (shown ? img.src : '') + '|' + (msg ? msg.textContent : '');
+}"""
+JS_APP_STATE = _JS_STATE_OF
+JS_APP_CHANGED = """([sel, old]) => {
+  const now = (%s)(sel);
+  return now !== null && now !== old && now !== '|';
+}""" % _JS_STATE_OF
+# Mark an explorer and its controls (the children of its first HBox, in the App's order) with
+# data attributes, and say what kind of control each one is.
+JS_MARK_CONTROLS = """([cellIndex, name]) => {
+  const cell = document.querySelectorAll('.jp-NotebookPanel .jp-Cell')[cellIndex];
+  const app = cell && cell.querySelector('.course-app');
+  if (!app) return null;
+  app.setAttribute('data-test-app', name);
+  const box = Array.from(app.children).find(el => el.classList.contains('widget-hbox'));
+  if (!box) return [];
+  return Array.from(box.children).map((el, i) => {
+    el.setAttribute('data-test-control', String(i));
+    const k = el.classList;
+    return k.contains('widget-slider') ? 'slider' : k.contains('widget-toggle-buttons') ? 'buttons'
+         : k.contains('widget-dropdown') ? 'dropdown' : k.contains('widget-checkbox') ? 'checkbox'
+         : 'unknown: ' + el.className;
+  });
 }"""
 
 
-def open_and_run_all(page, lab, notebook: str, deadline, run_seconds: float) -> list:
-    """Open ``notebook`` in JupyterLab, wait for its kernel, run *Run > Run All Cells* from the
-    menu, wait until every cell ran, and require that none raised. Returns the cells' report."""
-    page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}",
-              timeout=deadline.ms(90))
+def open_notebook(page, lab, notebook: str, deadline) -> None:
+    """Open ``notebook`` alone, in a fresh workspace of its own (JupyterLab would otherwise reopen
+    the tabs of the previous test), and wait until it is the current widget with an idle kernel."""
+    workspace = re.sub(r"\W+", "-", notebook)
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&"
+              f"token={lab.token}", timeout=deadline.ms(90))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=deadline.ms(90))
-    page.wait_for_function(JS_KERNEL_IDLE, timeout=deadline.ms(90), polling=250)
+    page.wait_for_function(JS_KERNEL_IDLE, arg=f"notebooks/{notebook}", timeout=deadline.ms(90),
+                           polling=250)
+    assert page.locator(".jp-NotebookPanel").count() == 1, "other notebooks are open too"
+
+
+def run_all(page, deadline, run_seconds: float) -> list:
+    """Clear every output and execution count, run *Run > Run All Cells* from the menu, wait until
+    every cell ran, and require that none raised and none was left out. Returns the cells."""
+    page.evaluate(JS_CLEAR_ALL)
+    page.wait_for_function(JS_ALL_CLEARED, timeout=deadline.ms(20), polling=100)
     page.locator("#jp-MainMenu .lm-MenuBar-item").filter(
         has_text=re.compile(r"^\s*Run\s*$")).click(timeout=deadline.ms(20))
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click(timeout=deadline.ms(20))
@@ -255,317 +367,243 @@ def open_and_run_all(page, lab, notebook: str, deadline, run_seconds: float) -> 
     cells = page.evaluate(JS_CELL_REPORT)
     errors = [c for c in cells if c["errors"]]
     assert not errors, f"cells raised errors: {errors}"
+    not_run = [c for c in cells if c["type"] == "code" and c["count"] is None]
+    assert not not_run, f"cells that Run All did not run: {not_run}"
     return cells
 
 
-def settled_box(locator, deadline, tries: int = 10) -> dict:
-    """The bounding box of ``locator`` once the layout stopped moving it (two equal reads)."""
-    box = locator.bounding_box(timeout=deadline.ms(10))
-    for _ in range(tries):
-        time.sleep(0.2)
-        again = locator.bounding_box(timeout=deadline.ms(10))
-        if again == box:
-            break
-        box = again
-    return box
-
-
-def move_first_slider(page, deadline, where: str, attempts: int = 2) -> tuple[str, str]:
-    """Drag the first slider of the first explorer with the mouse and wait until the explorer
-    shows a new picture; return the slider's readout before and after."""
-    app = page.locator(".course-app").first
-    handle = app.locator(".widget-slider .noUi-handle").first
-    track = app.locator(".widget-slider .noUi-target").first
-    readout = app.locator(".widget-slider .widget-readout").first
-    image = app.locator("img").first
-    for attempt in range(1, attempts + 1):
-        handle.scroll_into_view_if_needed(timeout=deadline.ms(20))
-        before, src = readout.inner_text(), image.get_attribute("src")
-        hb, tb = settled_box(handle, deadline), settled_box(track, deadline)
-        assert hb and tb, f"{where}: the slider is not laid out (no bounding box)"
-        x0, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
-        target = tb["x"] + tb["width"] * (0.7 if x0 < tb["x"] + tb["width"] / 2 else 0.2)
-        page.mouse.move(x0, y)
-        page.mouse.down()
-        page.mouse.move(target, y, steps=10)
-        page.mouse.up()
-        try:
-            page.wait_for_function(JS_IMAGE_LOADED, arg=src, timeout=deadline.ms(30))
-        except Exception:
-            if attempt == attempts:
-                raise AssertionError(
-                    f"{where}: dragged the slider {attempts} times (readout {before!r} -> "
-                    f"{readout.inner_text()!r}) but the explorer's picture never changed") from None
-            continue
-        after = readout.inner_text()
-        assert after != before, f"{where}: the picture changed but the slider still reads {before}"
-        return before, after
-    raise AssertionError("unreachable")
-
-
-def test_start_here_in_jupyterlab_and_live_slides(lab):
-    deadline = lab.deadline
-    committed = NOTEBOOKS / NOTEBOOK
-    assert committed.is_file(), f"{committed} is missing"
-    before_digest = digest(committed)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page_errors: list[str] = []
-    console_errors: list[str] = []
-    step = "launch Chromium"
-    t0 = time.monotonic()
-    timings: dict[str, float] = {}
-
-    def mark(name: str) -> None:
-        timings[name] = round(time.monotonic() - t0, 1)
-
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     timeout=deadline.ms(60))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("console", lambda m: console_errors.append(m.text)
-                    if m.type == "error" else None)
-            try:
-                step = "open the notebook and Run All Cells"
-                cells = open_and_run_all(page, lab, NOTEBOOK, deadline, run_seconds=150)
-                mark("all cells run")
-                not_run = [c for c in cells if c["type"] == "code" and c["count"] is None]
-                assert not not_run, f"cells that Run All did not run: {not_run}"
-
-                step = "the explorer renders in the notebook"
-                page.locator(".course-app img").first.wait_for(timeout=deadline.ms(30))
-                page.wait_for_function(JS_IMAGE_LOADED, arg="", timeout=deadline.ms(30))
-
-                step = "move the slider in the notebook"
-                old, new = move_first_slider(page, deadline, "notebook")
-                assert old != new
-                page.screenshot(path=str(ARTIFACTS / "browser-notebook-widget.png"))
-                mark("slider moved in the notebook")
-
-                step = "start the deck on the explorer's slide"
-                widget_cell = page.locator(".jp-CodeCell").filter(
-                    has=page.locator(".course-app")).first
-                widget_cell.locator(".jp-InputPrompt").first.click(timeout=deadline.ms(20))
-                page.locator(".jp-NotebookPanel-toolbar [data-command='deck:toggle']").click(
-                    timeout=deadline.ms(20))
-                page.wait_for_selector("body[data-jp-deck-mode='presenting']",
-                                       state="attached", timeout=deadline.ms(20))
-                try:
-                    page.locator(".course-app img").first.wait_for(state="visible",
-                                                                   timeout=deadline.ms(20))
-                except sync_api.TimeoutError:
-                    import nbformat
-                    from deck_compat import hidden_in_deck
-
-                    hidden = hidden_in_deck(nbformat.read(committed, as_version=4))
-                    raise AssertionError(
-                        "the deck is on but the explorer is not on screen"
-                        + (f": cells {hidden} have slide_type '-', which jupyterlab-deck 0.2 "
-                           f"never shows; run python tools/deck_compat.py notebooks/{NOTEBOOK}"
-                           if hidden else "")) from None
-
-                step = "move the slider in the deck"
-                old, new = move_first_slider(page, deadline, "deck")
-                assert old != new
-                page.screenshot(path=str(ARTIFACTS / "browser-deck-widget.png"))
-                mark("slider moved in the deck")
-
-                step = "leave the deck"
-                page.locator(".jp-Deck-Remote .jp-deck-mod-stop").click(timeout=deadline.ms(20))
-                page.wait_for_function(
-                    "() => !document.body.hasAttribute('data-jp-deck-mode')",
-                    timeout=deadline.ms(20))
-
-                step = "no error anywhere"
-                text = page.locator(".jp-NotebookPanel").first.inner_text()
-                shown = [e for e in WIDGET_ERRORS if e.lower() in text.lower()]
-                assert not shown, f"the page shows widget errors: {shown}"
-                tracebacks = [t for t in page.locator(
-                    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-                ).all_inner_texts() if "Traceback" in t]
-                assert not tracebacks, f"tracebacks on stderr: {tracebacks}"
-                messages = page.locator(".course-app-message").all_inner_texts()
-                assert not messages, f"an explorer shows a message instead of a figure: {messages}"
-                toasts = page.locator(".Toastify__toast").all_inner_texts()
-                assert not [t for t in toasts if "news" in t.lower()], (
-                    f"JupyterLab asks about news (settings override not applied?): {toasts}")
-                assert not page_errors, f"uncaught exceptions in the page: {page_errors}"
-                widget_console = [m for m in console_errors
-                                  if any(e.lower() in m.lower() for e in WIDGET_ERRORS)]
-                assert not widget_console, f"widget errors in the console: {widget_console}"
-                mark("checked")
-            except BaseException:
-                name = re.sub(r"\W+", "-", step).strip("-").lower()
-                with contextlib.suppress(Exception):
-                    page.screenshot(path=str(ARTIFACTS / f"browser-failed-{name}.png"))
-                with contextlib.suppress(Exception):
-                    (ARTIFACTS / "browser-failed-server.log").write_text(lab.log())
-                print(f"browser test failed at step: {step}; timings {timings}; page errors: "
-                      f"{page_errors[-5:]}; console errors: {console_errors[-10:]}; "
-                      f"artifacts in {ARTIFACTS}")
-                raise
-        finally:
-            browser.close()
-    print(f"browser test timings (s since Chromium started): {timings}")
-    assert digest(committed) == before_digest, f"the test changed the committed {committed}"
-
-
-# --- every slider of every explorer, in every notebook that has one -------------------------------
-
-EXPLORER_CALL = re.compile(r"\b\w+_(explorer|playground)\(")
-
-
-def _explorer_notebooks() -> list[str]:
-    import nbformat
-
-    names = []
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        if any(c.cell_type == "code" and EXPLORER_CALL.search(c.source) for c in nb.cells):
-            names.append(path.name)
-    return names
-
-
-JS_APP_STATE = """(i) => {
-  const app = document.querySelectorAll('.course-app')[i];
-  if (!app) return null;
-  const img = app.querySelector('img');
-  const msg = app.querySelector('.course-app-message');
-  const shown = img && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display !== 'none';
-  return (shown ? img.src : '') + '|' + (msg ? msg.textContent : '');
-}"""
-JS_APP_CHANGED = """([i, old]) => {
-  const app = document.querySelectorAll('.course-app')[i];
-  if (!app) return false;
-  const img = app.querySelector('img');
-  const msg = app.querySelector('.course-app-message');
-  const shown = img && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display !== 'none';
-  const now = (shown ? img.src : '') + '|' + (msg ? msg.textContent : '');
-  return now !== old && now !== '|';
-}"""
-
-
-def drag_slider(page, app_index: int, slider_index: int, deadline, where: str) -> None:
-    """Drag one slider of one explorer with the mouse; wait until the explorer's output (its
-    picture, or its message for a setting that makes no sense) changes."""
-    slider = page.locator(".course-app").nth(app_index).locator(".widget-slider").nth(slider_index)
-    handle, track = slider.locator(".noUi-handle").first, slider.locator(".noUi-target").first
-    readout = slider.locator(".widget-readout").first
-    for fraction in (None, 0.5, 0.05):
-        handle.scroll_into_view_if_needed(timeout=deadline.ms(20))
-        before, state = readout.inner_text(), page.evaluate(JS_APP_STATE, app_index)
-        hb, tb = settled_box(handle, deadline), settled_box(track, deadline)
-        assert hb and tb, f"{where}: slider {slider_index} is not laid out"
-        x0, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
-        if fraction is None:
-            fraction = 0.8 if x0 < tb["x"] + tb["width"] / 2 else 0.15
-        page.mouse.move(x0, y)
-        page.mouse.down()
-        page.mouse.move(tb["x"] + tb["width"] * fraction, y, steps=8)
-        page.mouse.up()
-        if readout.inner_text() == before:
-            continue  # the drag landed on the same value: try another spot
-        try:
-            page.wait_for_function(JS_APP_CHANGED, arg=[app_index, state],
-                                   timeout=deadline.ms(30), polling=100)
-            return
-        except sync_api.TimeoutError:
-            continue
-    state = page.evaluate(JS_APP_STATE, app_index)
-    if state.startswith("|") and len(state) > 1:
-        return  # the explorer explains why this setting makes no sense, and still does: fine
-    raise AssertionError(f"{where}: slider {slider_index} ({readout.inner_text()!r}) was dragged "
-                         "but the explorer's output never changed")
-
-
-def _wait_changed(page, app_index: int, state: str, deadline, where: str) -> None:
+def wait_changed(page, app_sel: str, old: str, deadline, what: str) -> str:
+    """Wait until the explorer shows something else than ``old``; return what it shows now."""
     try:
-        page.wait_for_function(JS_APP_CHANGED, arg=[app_index, state], timeout=deadline.ms(30),
+        page.wait_for_function(JS_APP_CHANGED, arg=[app_sel, old], timeout=deadline.ms(30),
                                polling=100)
     except sync_api.TimeoutError:
-        raise AssertionError(f"{where}: the control changed but the explorer's output did not")
+        raise AssertionError(f"{what}: the explorer still shows the same "
+                             f"{'message' if old.startswith('|') else 'picture'}") from None
+    return page.evaluate(JS_APP_STATE, app_sel)
 
 
-def press_other_button(page, app_index: int, group_index: int, deadline, where: str) -> None:
-    """Click a toggle button that is not the selected one; the explorer's output must change."""
-    group = page.locator(".course-app").nth(app_index).locator(".widget-toggle-buttons").nth(
-        group_index)
-    button = group.locator("button:not(.mod-active)").first
-    button.scroll_into_view_if_needed(timeout=deadline.ms(20))
-    state = page.evaluate(JS_APP_STATE, app_index)
-    button.click(timeout=deadline.ms(20))
-    _wait_changed(page, app_index, state, deadline, where)
+def press_slider(page, app_sel: str, slider, key: str, deadline, what: str) -> tuple[str, str]:
+    """Focus the slider's handle and press ``key``; the readout and the explorer must change.
+    Returns the readout before and after."""
+    handle, readout = slider.locator(".noUi-handle").first, slider.locator(".widget-readout").first
+    handle.scroll_into_view_if_needed(timeout=deadline.ms(20))
+    before, state = readout.inner_text(timeout=deadline.ms(10)), page.evaluate(JS_APP_STATE,
+                                                                                app_sel)
+    handle.press(key, timeout=deadline.ms(10))
+    try:
+        sync_api.expect(readout).not_to_have_text(before, timeout=deadline.ms(10))
+    except AssertionError:
+        raise AssertionError(f"{what}: pressed {key} on the slider but it still reads "
+                             f"{before!r}") from None
+    wait_changed(page, app_sel, state, deadline, f"{what} ({before} -> {readout.inner_text()})")
+    return before, readout.inner_text()
 
 
-def choose_other_option(page, app_index: int, index: int, deadline, where: str) -> None:
-    """Pick another entry of a dropdown; the explorer's output must change."""
-    select = page.locator(".course-app").nth(app_index).locator(".widget-dropdown select").nth(
-        index)
-    select.scroll_into_view_if_needed(timeout=deadline.ms(20))
-    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
-    current = select.input_value()
-    other = next(v for v in values if v != current)
-    state = page.evaluate(JS_APP_STATE, app_index)
-    select.select_option(other, timeout=deadline.ms(20))
-    _wait_changed(page, app_index, state, deadline, where)
+def step_key(slider) -> tuple[str, str]:
+    """(the key that moves the slider one step, the key that moves it back): up, unless it is at
+    its maximum (noUiSlider keeps aria-valuenow/-valuemax on the handle)."""
+    handle = slider.locator(".noUi-handle").first
+    now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+    return ("ArrowLeft", "ArrowRight") if now >= top else ("ArrowRight", "ArrowLeft")
 
 
-@pytest.mark.parametrize("notebook", _explorer_notebooks())
-def test_every_control_moves_its_explorer(lab, notebook):
-    """Run the notebook in JupyterLab, then drag every slider of every explorer in it (and press a
-    toggle button, pick a dropdown entry): each must change what the explorer shows, and nothing
-    may raise or show a traceback."""
-    deadline = Deadline(max(TOTAL_SECONDS, 420))
-    committed = NOTEBOOKS / notebook
+def end_key(slider) -> str:
+    """End, or Home if the slider is at its maximum already."""
+    handle = slider.locator(".noUi-handle").first
+    now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+    return "Home" if now >= top else "End"
+
+
+def move_and_back(page, app_sel: str, control, kind: str, deadline, what: str) -> None:
+    """Move one control one step from where it is, then back; each move must change what the
+    explorer shows (tests/test_widgets.py checks in Python that one step always does)."""
+    if kind == "slider":
+        forth, back = step_key(control)
+        press_slider(page, app_sel, control, forth, deadline, f"{what}, {forth}")
+        press_slider(page, app_sel, control, back, deadline, f"{what}, {back}")
+        return
+    if kind == "buttons":
+        buttons = control.locator("button")
+        classes = buttons.evaluate_all("bs => bs.map(b => b.classList.contains('mod-active'))")
+        current = classes.index(True)
+        targets = [(current + 1) % len(classes), current]
+        for target in targets:
+            state = page.evaluate(JS_APP_STATE, app_sel)
+            buttons.nth(target).click(timeout=deadline.ms(20))
+            wait_changed(page, app_sel, state, deadline, f"{what}, button {target}")
+        return
+    if kind == "dropdown":
+        select = control.locator("select")
+        values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+        current = select.input_value(timeout=deadline.ms(10))
+        other = values[(values.index(current) + 1) % len(values)]
+        for value in (other, current):
+            state = page.evaluate(JS_APP_STATE, app_sel)
+            select.select_option(value, timeout=deadline.ms(20))
+            wait_changed(page, app_sel, state, deadline, f"{what}, option {value!r}")
+        return
+    if kind == "checkbox":
+        box = control.locator("input[type=checkbox]")
+        for _ in range(2):
+            state = page.evaluate(JS_APP_STATE, app_sel)
+            box.click(timeout=deadline.ms(20))
+            wait_changed(page, app_sel, state, deadline, f"{what}, check box")
+        return
+    raise AssertionError(f"{what}: a control of a kind the test cannot drive ({kind})")
+
+
+def assert_no_errors_shown(page, page_errors: list, console_errors: list) -> None:
+    text = page.locator(".jp-NotebookPanel").first.inner_text()
+    shown = [e for e in WIDGET_ERRORS if e.lower() in text.lower()]
+    assert not shown, f"the page shows widget errors: {shown}"
+    tracebacks = [t for t in page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts() if "Traceback" in t]
+    assert not tracebacks, f"tracebacks on stderr: {tracebacks}"
+    assert not page_errors, f"uncaught exceptions in the page: {page_errors}"
+    widget_console = [m for m in console_errors
+                      if any(e.lower() in m.lower() for e in WIDGET_ERRORS)]
+    assert not widget_console, f"widget errors in the console: {widget_console}"
+
+
+class Steps:
+    """Names the current step; on failure leaves a screenshot and the server log in ARTIFACTS."""
+
+    def __init__(self, page, lab, prefix: str):
+        self.page, self.lab, self.prefix, self.name = page, lab, prefix, "start"
+        self.page_errors: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        page.on("console", lambda m: self.console_errors.append(m.text)
+                if m.type == "error" else None)
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            return False
+        name = re.sub(r"\W+", "-", f"{self.prefix}-{self.name}").strip("-").lower()[:120]
+        with contextlib.suppress(Exception):
+            self.page.screenshot(path=str(ARTIFACTS / f"browser-failed-{name}.png"))
+        with contextlib.suppress(Exception):
+            (ARTIFACTS / "browser-failed-server.log").write_text(self.lab.log())
+        print(f"browser test failed at step: {self.name}; page errors: {self.page_errors[-5:]}; "
+              f"console errors: {self.console_errors[-10:]}; artifacts in {ARTIFACTS}")
+        return False
+
+
+# --- the end-to-end test: notebook 00, Run All, and the live slides -------------------------------
+
+def test_start_here_in_jupyterlab_and_live_slides(lab, browser):
+    deadline = Deadline(TOTAL_SECONDS)
+    committed = NOTEBOOKS / NOTEBOOK
     before_digest = digest(committed)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page_errors: list[str] = []
-    step = "launch Chromium"
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     timeout=deadline.ms(60))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    app_sel = ".course-app"  # the first explorer: the digit explorer
+    try:
+        with Steps(page, lab, NOTEBOOK) as step:
+            step("open the notebook and Run All Cells")
+            open_notebook(page, lab, NOTEBOOK, deadline)
+            run_all(page, deadline, run_seconds=150)
+
+            step("the explorer renders in the notebook")
+            page.locator(app_sel + " img").first.wait_for(timeout=deadline.ms(30))
+            wait_changed(page, app_sel, "|", deadline, "the explorer's first picture")
+
+            step("move the slider in the notebook")
+            slider = page.locator(app_sel).first.locator(".widget-slider").first
+            press_slider(page, app_sel, slider, end_key(slider), deadline, "notebook")
+            page.screenshot(path=str(ARTIFACTS / "browser-notebook-widget.png"))
+
+            step("start the deck on the explorer's slide")
+            widget_cell = page.locator(".jp-CodeCell").filter(
+                has=page.locator(".course-app")).first
+            widget_cell.locator(".jp-InputPrompt").first.click(timeout=deadline.ms(20))
+            page.locator(".jp-NotebookPanel-toolbar [data-command='deck:toggle']").click(
+                timeout=deadline.ms(20))
+            page.wait_for_selector("body[data-jp-deck-mode='presenting']",
+                                   state="attached", timeout=deadline.ms(20))
             try:
-                step = "open the notebook and Run All Cells"
-                open_and_run_all(page, lab, notebook, deadline, run_seconds=300)
-                n_apps = page.locator(".course-app").count()
-                assert n_apps, "no explorer rendered after Run All"
-                moved = 0
-                for i in range(n_apps):
-                    app = page.locator(".course-app").nth(i)
-                    # buttons and dropdowns first, from the explorer's valid start; then sliders,
-                    # which may also lead it to a setting it answers with a message
-                    for j in range(app.locator(".widget-toggle-buttons").count()):
-                        step = f"explorer {i}, buttons {j}"
-                        press_other_button(page, i, j, deadline, f"{notebook}, {step}")
-                        moved += 1
-                    for j in range(app.locator(".widget-dropdown select").count()):
-                        step = f"explorer {i}, dropdown {j}"
-                        choose_other_option(page, i, j, deadline, f"{notebook}, {step}")
-                        moved += 1
-                    for j in range(app.locator(".widget-slider").count()):
-                        step = f"explorer {i}, slider {j}"
-                        drag_slider(page, i, j, deadline, f"{notebook}, {step}")
-                        moved += 1
-                assert moved, "no control found in the explorers"
-                step = "no error anywhere"
-                text = page.locator(".jp-NotebookPanel").first.inner_text()
-                assert not [e for e in WIDGET_ERRORS if e.lower() in text.lower()]
-                tracebacks = [t for t in page.locator(
-                    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-                ).all_inner_texts() if "Traceback" in t]
-                assert not tracebacks, f"tracebacks on stderr: {tracebacks}"
-                assert not page_errors, f"uncaught exceptions in the page: {page_errors}"
-                print(f"{notebook}: moved {moved} controls in {n_apps} explorers")
-            except BaseException:
-                name = re.sub(r"\W+", "-", f"{notebook}-{step}").strip("-").lower()
-                with contextlib.suppress(Exception):
-                    page.screenshot(path=str(ARTIFACTS / f"browser-failed-{name}.png"))
-                print(f"browser test failed at step: {step}; page errors: {page_errors[-5:]}")
-                raise
-        finally:
-            browser.close()
+                page.locator(app_sel + " img").first.wait_for(state="visible",
+                                                              timeout=deadline.ms(20))
+            except sync_api.TimeoutError:
+                from deck_compat import hidden_in_deck
+
+                hidden = hidden_in_deck(nbformat.read(committed, as_version=4))
+                raise AssertionError(
+                    "the deck is on but the explorer is not on screen"
+                    + (f": cells {hidden} have slide_type '-', which jupyterlab-deck 0.2 never "
+                       f"shows; run python tools/deck_compat.py notebooks/{NOTEBOOK}"
+                       if hidden else "")) from None
+
+            step("move the slider in the deck")  # End/Home: the deck turns slides on arrows
+            slider = page.locator(app_sel).first.locator(".widget-slider").first
+            press_slider(page, app_sel, slider, end_key(slider), deadline, "deck")
+            assert page.locator("body[data-jp-deck-mode='presenting']").count() == 1, \
+                "the key that moved the slider also left the deck"
+            page.screenshot(path=str(ARTIFACTS / "browser-deck-widget.png"))
+
+            step("leave the deck")
+            page.locator(".jp-Deck-Remote .jp-deck-mod-stop").click(timeout=deadline.ms(20))
+            page.wait_for_function("() => !document.body.hasAttribute('data-jp-deck-mode')",
+                                   timeout=deadline.ms(20))
+
+            step("no error anywhere")
+            assert_no_errors_shown(page, step.page_errors, step.console_errors)
+            messages = page.locator(".course-app-message").all_inner_texts()
+            assert not messages, f"an explorer shows a message instead of a figure: {messages}"
+            toasts = page.locator(".Toastify__toast").all_inner_texts()
+            assert not [t for t in toasts if "news" in t.lower()], (
+                f"JupyterLab asks about news (settings override not applied?): {toasts}")
+    finally:
+        page.close()
     assert digest(committed) == before_digest, f"the test changed the committed {committed}"
+
+
+# --- every control of every explorer, in the generated gallery ------------------------------------
+
+@pytest.fixture(scope="module")
+def gallery(lab, browser):
+    """The gallery notebook, open in a page, after one Run All: (page, cells, steps)."""
+    deadline = Deadline(max(TOTAL_SECONDS, 240))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        with Steps(page, lab, GALLERY) as step:
+            step("open the gallery and Run All Cells")
+            open_notebook(page, lab, GALLERY, deadline)
+            cells = run_all(page, deadline, run_seconds=200)
+        yield page, cells, step
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", demo_names())
+def test_every_control_moves_its_explorer(gallery, lab, name):
+    page, cells, step = gallery
+    deadline = Deadline(TOTAL_SECONDS)
+    index = 2 + demo_names().index(name)  # markdown title, imports, then one cell per explorer
+    said = re.search(r"controls: (\d+)", cells[index]["stdout"])
+    assert said, f"the gallery cell of {name} printed {cells[index]['stdout']!r}"
+    app_sel = f"[data-test-app='{name}']"
+    seen_page, seen_console = len(step.page_errors), len(step.console_errors)  # earlier tests'
+    with step:
+        step(f"{name}: find its controls")
+        page.locator(".jp-NotebookPanel .jp-Cell").nth(index).locator(
+            ".course-app img").first.wait_for(timeout=deadline.ms(30))
+        kinds = page.evaluate(JS_MARK_CONTROLS, [index, name])
+        assert kinds is not None, f"{name}: no explorer in its gallery cell"
+        assert len(kinds) == int(said.group(1)), (
+            f"{name}: the kernel says {said.group(1)} controls, the page shows {kinds}")
+        for j, kind in enumerate(kinds):
+            step(f"{name}: control {j} ({kind})")
+            control = page.locator(f"{app_sel} [data-test-control='{j}']")
+            move_and_back(page, app_sel, control, kind, deadline, f"{name}, control {j} ({kind})")
+        step(f"{name}: no error anywhere")
+        assert_no_errors_shown(page, step.page_errors[seen_page:],
+                               step.console_errors[seen_console:])

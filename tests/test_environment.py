@@ -11,19 +11,19 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml  # PyYAML, tomli and jsonschema are in the dev extra: this module never skips
 from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-yaml = pytest.importorskip("yaml")
+import install_lab_settings  # tools/ is on sys.path (pyproject.toml: pythonpath)
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
-    tomllib = pytest.importorskip("tomli")
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import install_lab_settings  # noqa: E402
 
 # PyPI name -> conda-forge name, where they differ.
 PYPI_TO_CONDA = {"torch": "pytorch", "playwright": "playwright-python", "nbconvert": "nbconvert-core"}
@@ -133,6 +133,26 @@ def test_binder_post_build_installs_the_course_and_settings():
     subprocess.run(["bash", "-n", str(post)], check=True)  # syntax
 
 
+def test_ci_constraints_pin_every_dependency_within_its_range():
+    """.ci/constraints.txt (what CI installs) pins every dependency, inside pyproject's range."""
+    pins = {}
+    for line in (ROOT / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f".ci/constraints.txt: {line!r} is not an exact pin (name==version)"
+            pins[canonicalize_name(name)] = version
+    project = pyproject()["project"]
+    for text in list(project["dependencies"]) + list(project["optional-dependencies"]["dev"]):
+        req = Requirement(text)
+        if req.marker:  # e.g. tomli on Python < 3.11: CI's Python decides
+            continue
+        name = canonicalize_name(req.name)
+        assert name in pins, f".ci/constraints.txt has no pin for {name}: run .ci/update_constraints.py"
+        assert req.specifier.contains(pins[name], prereleases=True), (
+            f".ci/constraints.txt pins {name}=={pins[name]}, outside pyproject's {req.specifier}")
+
+
 # --- the JupyterLab settings override ------------------------------------------------------------
 
 def lab_schema(plugin_id: str) -> dict:
@@ -151,7 +171,7 @@ def lab_schema(plugin_id: str) -> dict:
 
 
 def test_lab_overrides_are_valid_settings():
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     overrides = install_lab_settings.load_overrides()
     assert overrides["@jupyterlab/apputils-extension:notification"] == {
         "fetchNews": "false", "checkForUpdates": False}, "the news pop-up covers the slides"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,10 +10,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+import build_slides  # tools/ is on sys.path (pyproject.toml: pythonpath)
+import deck_compat
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import build_slides  # noqa: E402
-import deck_compat  # noqa: E402
 
 
 class Deck(HTMLParser):

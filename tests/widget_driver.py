@@ -1,4 +1,5 @@
-"""Drive an App's controls across their whole ranges (used by the widget tests and the benchmark)."""
+"""Drive an App's controls across their whole ranges (used by the widget tests and the benchmark),
+and one step at a time (what the browser test does)."""
 from __future__ import annotations
 
 import itertools
@@ -44,3 +45,40 @@ def drive(app, max_combos: int = 250, seed: int = 0) -> list:
         values = dict(zip(names, combo))
         results.append((values, app.set(**values)))
     return results
+
+
+def neighbour(control):
+    """The value one move away from the control's current one, as the browser test makes it: a
+    slider one step up (one step down at its maximum; the ArrowRight / ArrowLeft key), the next
+    option of toggle buttons or a dropdown (the first after the last), a check box flipped."""
+    options = getattr(control, "options", None)
+    if options is not None and not hasattr(control, "min"):
+        values = control_values(control)
+        return values[(values.index(control.value) + 1) % len(values)]
+    if isinstance(control.value, bool):
+        return not control.value
+    step = getattr(control, "step", 1) or 1
+    up = control.value + step
+    return up if up <= control.max + 1e-9 else control.value - step
+
+
+def output_key(result) -> tuple:
+    """What a student sees of a Result: the PNG bytes, or the message."""
+    return (result.kind, result.png if result.kind == "figure" else result.message)
+
+
+def move_each_control(app) -> list:
+    """Move every control one step from the app's start (:func:`neighbour`) and back, one at a
+    time, through the control itself (its observers fire as in the browser). Returns, per control,
+    (name, start output, output after the move, output after moving back, whether every control
+    is back at its value before the move: False when moving this one changed another, e.g. a
+    weight slider that switches a preset menu to "custom")."""
+    app.update()
+    out = []
+    for name, control in app.controls.items():
+        before, start = dict(app.values), output_key(app.last)
+        control.value = neighbour(control)
+        moved = output_key(app.last)
+        control.value = before[name]
+        out.append((name, start, moved, output_key(app.last), app.values == before))
+    return out

@@ -4,7 +4,9 @@ network off, as the tests run them); per widget, the renderer's time per update;
 the NumPy conv2d against torch's. Prints tables; `--strict` exits 1 when a budget is exceeded.
 
 Budgets (issue #2): each notebook <= 90 s and <= 1.5 GB; the whole course <= 10 min;
-each widget update <= 100 ms; vectorised conv2d <= 4x torch's time.
+each widget update <= 100 ms; vectorised conv2d <= 4x torch's time. These are benchmarks, read by
+a person: the test suite makes no timed assertion (a busy machine must not fail CI), so this is
+where the conv2d speed target is checked.
 
     python tools/bench_notebooks.py                 # everything
     python tools/bench_notebooks.py --only widgets  # notebooks | widgets | conv

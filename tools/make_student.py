@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write student versions of the notebooks: solutions replaced by stubs, outputs cleared.
+"""Write student versions of the notebooks: solutions replaced by stubs, speaker notes removed,
+outputs cleared.
 
 In each cell tagged ``solution``, the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION``
 become, at the same indentation::
@@ -8,7 +9,9 @@ become, at the same indentation::
     raise NotImplementedError("Exercise not done yet: replace this line with your code")
 
 Everything else in the cell (the ``def`` line, the docstring) stays, so the student knows what to
-write. Outputs, execution counts and stored widget state are removed.
+write; the cell is tagged ``exercise`` instead of ``solution``. Speaker notes (cells of slide type
+``notes``) are removed: they are for the instructor and often give the answers away. Outputs,
+execution counts and stored widget state are removed.
 
     python tools/make_student.py                 # notebooks/NN_*.ipynb -> build/student/
     python tools/make_student.py --out DIR NB...
@@ -22,9 +25,9 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.checks import STUB_MESSAGE
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from course_utils.checks import STUB_MESSAGE  # noqa: E402
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REGION_RE = re.compile(r"^([ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END)
@@ -49,9 +52,15 @@ def strip_solution(source: str) -> str:
     return out
 
 
+def is_speaker_notes(cell) -> bool:
+    """True for a cell of slide type ``notes`` (instructor only)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
 def student_version(nb):
     """A copy of ``nb`` as students get it."""
     nb = nbformat.from_dict(nb)
+    nb.cells = [cell for cell in nb.cells if not is_speaker_notes(cell)]
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "code":

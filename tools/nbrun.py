@@ -7,7 +7,9 @@ working directory, the network off, in order; report wall time and the kernel's 
     python tools/nbrun.py --param EPOCHS=3 notebooks/05_lenet5.ipynb
 
 Notebooks are committed executed: run this after changing a notebook or code it uses. Used as a
-library by tools/bench_notebooks.py and tests/test_student.py.
+library by tools/bench_notebooks.py, tools/robust.py, tests/test_student.py (which executes only
+the cells the exercises need) and tests/test_browser.py (``offline_env``). The thread count is
+inherited: the tests set one thread (conftest.py), ``make execute`` uses torch's default.
 """
 from __future__ import annotations
 
