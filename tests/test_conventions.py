@@ -68,6 +68,23 @@ def test_structure(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_parameters_are_literals(path):
+    """papermill injects its values in a cell after this one, so a value computed here from
+    another parameter (EPOCHS = 40 if FULL else 25) would keep its default: derived values go in
+    an `if FULL:` cell after the setup cell."""
+    import ast
+
+    params = next(c for c in load(path).cells if "parameters" in c.metadata.get("tags", []))
+    for node in ast.parse(params.source).body:
+        assert isinstance(node, ast.Assign), f"only assignments in the parameters cell: {ast.unparse(node)}"
+        try:
+            ast.literal_eval(node.value)
+        except ValueError:
+            pytest.fail(f"{ast.unparse(node)}: a parameter must be a literal (papermill overrides it); "
+                        "compute derived values in a cell after the setup cell")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_randomness_flows_from_seed(path):
     """make robust re-runs every notebook with other seeds: a literal seed would pin one trajectory."""
     for i, c in enumerate(load(path).cells):
