@@ -13,6 +13,11 @@ limits:
 * :data:`MAX_PANELS` = 400 small axes (panels) in one figure.
 
 Helpers raise ``ValueError("<argument> must be ..., got ...")``; nothing here imports torch.
+
+This module is the one home of argument checks that more than one module needs: sizes and pairs
+of sizes (convolution, pooling and their figures), choices among names, batches of images and
+their labels (the figures and the explorers). A module keeps a check for itself only when no other
+module needs it.
 """
 from __future__ import annotations
 
@@ -127,3 +132,90 @@ def check_callable(value: Any, name: str, what: str, allow_none: bool = True) ->
     if (value is None and not allow_none) or (value is not None and not callable(value)):
         raise ValueError(f"{name} must be {'None or ' if allow_none else ''}a callable {what}, "
                          f"got {type(value).__name__} {value!r}")
+
+
+def strict_int(value, name: str, minimum: int) -> int:
+    """``value`` as a Python int >= ``minimum``, or a ValueError naming ``name``.
+
+    Stricter than :func:`as_int`: floats, even ``3.0``, are refused (sizes, strides, padding).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        allowed = "at least 1" if minimum == 1 else f"at least {minimum}"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return int(value)
+
+
+def as_pair(value, name: str, minimum: int) -> tuple[int, int]:
+    """An int or an (h, w) pair of ints, each >= ``minimum``, as a pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or an (h, w) pair, got {value!r}")
+        return strict_int(value[0], f"{name}[0]", minimum), strict_int(value[1], f"{name}[1]", minimum)
+    v = strict_int(value, name, minimum)
+    return v, v
+
+
+
+def check_choice(kind: str, value, options: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``options`` (strings), else a ValueError naming ``kind``."""
+    if not isinstance(value, str):
+        raise ValueError(f"{kind} must be a string, one of {', '.join(map(repr, options))}; "
+                         f"got {type(value).__name__} {value!r}")
+    if value not in options:
+        raise ValueError(f"unknown {kind} {value!r}; available: {', '.join(map(repr, options))}")
+    return value
+
+
+def check_index(index: int, n: int, what: str) -> int:
+    """``index`` as an int in [0, n), or a ValueError naming ``what`` and the range."""
+    index = as_int(index, "index")
+    if not 0 <= index < n:
+        raise ValueError(f"{what} index {index} is out of range: choose 0 to {n - 1}")
+    return index
+
+
+def as_images(images, name: str = "images") -> np.ndarray:
+    """A batch of 2-D images (N, H, W) as an array (a tensor is copied to the CPU)."""
+    a = as_numbers(images, name)
+    if a.ndim != 3:
+        tip = (f"; for (N, 1, H, W) tensors such as mnist_tensors' X pass {name}[:, 0]"
+               if a.ndim == 4 and a.shape[1] == 1 else "")
+        raise ValueError(f"{name} must be a batch of 2-D images (N, H, W), got shape {a.shape}"
+                         + tip)
+    return a
+
+
+def as_per_image(values, n: int, name: str) -> np.ndarray:
+    """Labels (or predictions, confidences) with one entry per image: shape (n,)."""
+    a = as_numbers(values, name)
+    if a.ndim != 1 or len(a) != n:
+        raise ValueError(f"{name} must have one entry per image, shape ({n},), got shape {a.shape}")
+    return a
+
+
+def as_labels_for(labels, n: int, name: str = "labels") -> np.ndarray:
+    """Labels for (at least) the first n images: a 1-D array of length >= n."""
+    a = as_numbers(labels, name)
+    if a.ndim != 1 or len(a) < n:
+        raise ValueError(f"{name} must have one entry per image ({n} images), got shape {a.shape}")
+    return a
+
+
+def as_gray(image: np.ndarray) -> np.ndarray:
+    """An (H, W) image as is, or an (H, W, 3) RGB image as luminance (ITU-R 601 weights)."""
+    image = as_numbers(image, "image").astype(float)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image @ np.array([0.299, 0.587, 0.114])
+    if image.ndim != 2:
+        raise ValueError(f"expected an (H, W) gray or (H, W, 3) RGB image, got shape {image.shape}")
+    return image
+
+
+def as_gray_named(image, name: str) -> np.ndarray:
+    """:func:`as_gray`, with ``name`` in front of any error message."""
+    try:
+        return as_gray(as_numbers(image, name))
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}") from None

@@ -77,3 +77,39 @@ def _mps_available() -> bool:
 
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(device):
+    """``device`` as a torch.device that exists here (None: :func:`course_utils.get_device`).
+
+    Names are parsed as ``COURSE_DEVICE`` is by :func:`course_utils.repro.get_device`: "cpu",
+    "cuda", "cuda:N" or "mps"; an unknown name or a device this machine lacks is a ValueError.
+    """
+    import torch
+
+    if device is None:
+        return get_device(verbose=False)
+    if isinstance(device, torch.device):
+        parsed = device
+    elif isinstance(device, str):
+        try:
+            parsed = torch.device(device.strip())
+        except (RuntimeError, ValueError):
+            raise ValueError(f"device={device!r} is not a device torch knows (allowed: cpu, cuda, "
+                             "cuda:N, mps, or None for the course's choice)") from None
+    else:
+        raise ValueError(f"device must be None, a name such as 'cpu' or 'cuda', or a torch.device; "
+                         f"got {type(device).__name__} {device!r}")
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} but CUDA is not available here; use device=None "
+                             "(the course picks one) or 'cpu'")
+        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
+            raise ValueError(f"device={device!r} but this machine has "
+                             f"{torch.cuda.device_count()} CUDA device(s)")
+    elif parsed.type == "mps" and not _mps_available():
+        raise ValueError(f"device={device!r} but MPS is not available here; use device=None "
+                         "or 'cpu'")
+    elif parsed.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device={device!r}: the course runs on cpu, cuda or mps")
+    return parsed

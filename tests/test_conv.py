@@ -4,8 +4,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.conv import (benchmark_conv2d, conv2d, conv2d_backward, conv2d_naive, convolve2d,
-                               correlate2d, fixing_padding, output_size, same_padding)
+from course_utils.conv import (
+    benchmark_conv2d,
+    conv2d,
+    conv2d_backward,
+    conv2d_naive,
+    convolve2d,
+    correlate2d,
+    fixing_padding,
+    output_size,
+    same_padding,
+)
 
 TOL = dict(rtol=1e-10, atol=1e-10)
 

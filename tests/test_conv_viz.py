@@ -4,8 +4,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from course_utils.conv import kernel
-from course_utils.viz import (render_activation_maps, render_feature_map, render_flashlight,
-                              render_kernel_gallery, render_stride_padding)
+from course_utils.viz import (
+    render_activation_maps,
+    render_feature_map,
+    render_flashlight,
+    render_kernel_gallery,
+    render_stride_padding,
+)
 from course_utils.widgets import flashlight_demo_grid
 
 

@@ -9,9 +9,18 @@ from torch import nn
 from torch.nn import functional as F
 
 from course_utils.checks import STUB_MESSAGE, WrongAnswer, check_conv_layer_stats
-from course_utils.models import (AlexNet2012, BasicBlock, count_parameters, count_weight_layers,
-                                 grad_norms_at_init, layer_grad_norms, plain_net, residual_net,
-                                 summary, weight_layers)
+from course_utils.models import (
+    AlexNet2012,
+    BasicBlock,
+    count_parameters,
+    count_weight_layers,
+    grad_norms_at_init,
+    layer_grad_norms,
+    plain_net,
+    residual_net,
+    summary,
+    weight_layers,
+)
 from course_utils.viz import render_depth_gradients, render_grad_norms, render_param_bars
 
 

@@ -157,8 +157,8 @@ def test_ci_constraints_pin_every_dependency_within_its_range():
 
 def lab_schema(plugin_id: str) -> dict:
     """The installed JSON schema of a JupyterLab plugin (core or prebuilt extension)."""
-    from jupyterlab.commands import get_app_dir
     from jupyter_core.paths import jupyter_path
+    from jupyterlab.commands import get_app_dir
 
     package, plugin = plugin_id.split(":")
     candidates = [Path(get_app_dir()) / "schemas" / package / f"{plugin}.json"]

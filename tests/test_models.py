@@ -6,8 +6,15 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_utils.models import (LENET_C3_TABLE, ConnectionTableConv2d, LeNet5,
-                                 TrainableSubsampling, count_parameters, lecun_tanh, summary)
+from course_utils.models import (
+    LENET_C3_TABLE,
+    ConnectionTableConv2d,
+    LeNet5,
+    TrainableSubsampling,
+    count_parameters,
+    lecun_tanh,
+    summary,
+)
 
 # (layer, output shape without the batch, parameters), from LeCun et al. (1998), section II.B
 CLASSIC_FULL = [("c1", (6, 28, 28), 156), ("s2", (6, 14, 14), 12), ("c3", (16, 10, 10), 2416),

@@ -4,8 +4,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.pooling import (flatten, linear, linear_backward, pool2d, pool2d_backward,
-                                  pool_output_size, relu)
+from course_utils.pooling import (
+    flatten,
+    linear,
+    linear_backward,
+    pool2d,
+    pool2d_backward,
+    pool_output_size,
+    relu,
+)
 
 
 @pytest.fixture

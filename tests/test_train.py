@@ -256,8 +256,14 @@ def test_history_access():
 
 # --- augmentation, confusion matrix, the 2-D surfaces ---------------------------------------------
 
-from course_utils.train import (LOSS_SURFACES, confusion_matrix, momentum_path,  # noqa: E402
-                                random_shift, surface_grad, surface_loss)
+from course_utils.train import (  # noqa: E402
+    LOSS_SURFACES,
+    confusion_matrix,
+    momentum_path,
+    random_shift,
+    surface_grad,
+    surface_loss,
+)
 
 
 @pytest.mark.parametrize("shift", [0, 1, 2, 3])

@@ -32,7 +32,7 @@ from torch.nn import functional as F
 from .._validate import MAX_ELEMENTS, as_int, check_elements
 
 __all__ = ["LeNet5", "TrainableSubsampling", "ConnectionTableConv2d", "LENET_C3_TABLE",
-           "lecun_tanh"]
+           "lecun_tanh", "LENET_LAYERS"]
 
 LENET_C3_TABLE: tuple[tuple[int, ...], ...] = (
     (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (4, 5, 0), (5, 0, 1),          # 3 neighbours
@@ -41,6 +41,10 @@ LENET_C3_TABLE: tuple[tuple[int, ...], ...] = (
     (0, 1, 2, 3, 4, 5),                                                         # all six
 )
 """LeCun et al. (1998), Table I: the S2 maps each C3 map reads (C3 map k reads LENET_C3_TABLE[k])."""
+
+LENET_LAYERS = (("C1: conv 5×5", 5, 1), ("S2: pool 2×2, stride 2", 2, 2), ("C3: conv 5×5", 5, 1),
+                ("S4: pool 2×2, stride 2", 2, 2), ("C5: conv 5×5", 5, 1))
+"""LeNet-5's spatial layers as (name, window f, stride s), no padding."""
 
 
 def lecun_tanh(a: torch.Tensor) -> torch.Tensor:

@@ -1,89 +1,24 @@
-"""Training: mini-batch SGD as the notes give it, and one small, fast, device-aware training loop.
+"""One small, fast, device-aware training loop for classifiers.
 
 ``fit(model, (X, y), (X_test, y_test))`` trains with mini-batch SGD and returns a :class:`History`
 (one record per epoch, plus every step's loss) that :func:`course_utils.viz.render_history` draws.
-``evaluate`` and ``predict`` run a model over a whole data set in batches. :class:`AlexNetSGD` is
-the update rule of Krizhevsky, Sutskever & Hinton (2012), with the weight-decay term's sign right.
-
-Nothing runs at import time; torch is imported here because the optimizer subclasses
-``torch.optim.Optimizer``.
+``evaluate`` and ``predict`` run a model over a whole data set in batches; ``batches`` yields the
+mini-batches.
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 import torch
 
-from ._validate import (MAX_ITERATIONS, as_float, as_int, as_numbers, check_callable,
-                        check_elements)
+from .._validate import as_float, check_callable
+from ..repro import resolve_device
 
-__all__ = ["AlexNetSGD", "History", "fit", "evaluate", "predict", "batches", "random_shift",
-           "affine_images", "random_affine",
-           "confusion_matrix", "LOSS_SURFACES", "surface_loss", "surface_grad", "momentum_path"]
+__all__ = ["METRICS", "History", "fit", "evaluate", "predict", "batches"]
 
 METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr", "seconds")
-
-
-# --- the optimizer --------------------------------------------------------------------------------
-
-class AlexNetSGD(torch.optim.Optimizer):
-    r"""Mini-batch SGD with momentum and weight decay, exactly as AlexNet's paper writes it.
-
-    For every parameter tensor ``w`` with mini-batch gradient ``g = <dL/dw>`` (the average over
-    the batch) and a velocity ``v`` that starts at 0::
-
-        v <- momentum * v - weight_decay * lr * w - lr * g
-        w <- w + v
-
-    (Krizhevsky et al. 2012, section 5: momentum 0.9, weight decay 0.0005, batch 128.) The decay
-    term *shrinks* the weights: with ``g = 0`` and ``v = 0``, one step gives
-    ``w <- (1 - weight_decay * lr) * w``. (The notes print it with a ``+``, which would make the
-    weights grow; that is the erratum.)
-
-    Relation to ``torch.optim.SGD(lr, momentum, weight_decay)`` (dampening 0, no Nesterov), which
-    keeps a buffer ``b`` and steps ``b <- momentum * b + (g + weight_decay * w)``,
-    ``w <- w - lr * b``: at a **constant** learning rate the two take identical steps, because
-    ``v = -lr * b`` satisfies the same recursion (multiply torch's buffer update by ``-lr``).
-    When the learning rate changes from ``lr_old`` to ``lr_new``, torch multiplies the *whole*
-    buffer by the new rate (its next step carries a momentum term ``momentum * (lr_new / lr_old)
-    * v``), while here the velocity built up at ``lr_old`` keeps its size and decays only through
-    ``momentum``. After AlexNet's drop by 10, torch slows down at once; this rule coasts on for a
-    few dozen steps (about ``1 / (1 - momentum)``).
-
-    Shapes: any; the state ``velocity`` has each parameter's shape.
-    """
-
-    def __init__(self, params: Iterable, lr: float, momentum: float = 0.9,
-                 weight_decay: float = 5e-4):
-        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
-        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        if not (isinstance(weight_decay, (int, float)) and 0 <= weight_decay < math.inf):
-            raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
-        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
-
-    @torch.no_grad()
-    def step(self, closure: Callable | None = None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, mu, wd = group["lr"], group["momentum"], group["weight_decay"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state = self.state[w]
-                if "velocity" not in state:
-                    state["velocity"] = torch.zeros_like(w)
-                v = state["velocity"]
-                v.mul_(mu).add_(w, alpha=-wd * lr).add_(w.grad, alpha=-lr)  # v <- mu v - wd lr w - lr g
-                w.add_(v)                                                    # w <- w + v
-        return loss
 
 
 # --- the history of a run -------------------------------------------------------------------------
@@ -194,7 +129,7 @@ def batches(data: Any, batch_size: int, device, generator: torch.Generator | Non
     moved to the device once and indexed with a permutation: no DataLoader overhead.
     """
     batch_size = _check_batch_size(batch_size)
-    device = _device(None, device)
+    device = resolve_device(device)
     if isinstance(data, (tuple, list)):
         X, y = _check_pair(data, "data")
         X, y = X.to(device), y.to(device)
@@ -212,42 +147,6 @@ def batches(data: Any, batch_size: int, device, generator: torch.Generator | Non
     else:
         for xb, yb in data:
             yield xb.to(device), yb.to(device)
-
-
-def _device(model: torch.nn.Module, device) -> torch.device:
-    """``device`` as a torch.device that exists here (None: :func:`course_utils.get_device`).
-
-    Names are parsed as ``COURSE_DEVICE`` is by :func:`course_utils.repro.get_device`: "cpu",
-    "cuda", "cuda:N" or "mps"; an unknown name or a device this machine lacks is a ValueError.
-    """
-    from .repro import _mps_available, get_device
-
-    if device is None:
-        return get_device(verbose=False)
-    if isinstance(device, torch.device):
-        parsed = device
-    elif isinstance(device, str):
-        try:
-            parsed = torch.device(device.strip())
-        except (RuntimeError, ValueError):
-            raise ValueError(f"device={device!r} is not a device torch knows (allowed: cpu, cuda, "
-                             "cuda:N, mps, or None for the course's choice)") from None
-    else:
-        raise ValueError(f"device must be None, a name such as 'cpu' or 'cuda', or a torch.device; "
-                         f"got {type(device).__name__} {device!r}")
-    if parsed.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} but CUDA is not available here; use device=None "
-                             "(the course picks one) or 'cpu'")
-        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
-            raise ValueError(f"device={device!r} but this machine has "
-                             f"{torch.cuda.device_count()} CUDA device(s)")
-    elif parsed.type == "mps" and not _mps_available():
-        raise ValueError(f"device={device!r} but MPS is not available here; use device=None "
-                         "or 'cpu'")
-    elif parsed.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(f"device={device!r}: the course runs on cpu, cuda or mps")
-    return parsed
 
 
 def _check_batch_size(batch_size: Any) -> int:
@@ -311,109 +210,6 @@ def _num_outputs(model: torch.nn.Module, X: torch.Tensor, what: str) -> int | No
     return int(out.shape[1]) if isinstance(out, torch.Tensor) and out.ndim == 2 else None
 
 
-def random_shift(x: torch.Tensor, max_shift: int = 2, generator: torch.Generator | None = None
-                 ) -> torch.Tensor:
-    """Translate each image by its own random whole-pixel offset (data augmentation).
-
-    Shapes: (N, C, H, W) -> (N, C, H, W). Math: out[n, c, i, j] = x_pad[n, c, i + dy_n, j + dx_n]
-    with dy_n, dx_n uniform in {0, ..., 2 * max_shift} and x_pad the input padded by
-    ``max_shift`` pixels that repeat the border (the background, for digits).
-    LeCun et al. (1998) trained LeNet-5 on distorted copies of the digits the same way.
-    """
-    _check_images(x)
-    if isinstance(max_shift, bool) or not isinstance(max_shift, int) or max_shift < 0:
-        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift!r}")
-    if max_shift == 0:
-        return x
-    N, C, H, W = x.shape
-    check_elements(N * C * (H + 2 * max_shift) * (W + 2 * max_shift),
-                   f"the images padded by max_shift={max_shift} on every side",
-                   "use a max_shift smaller than the images")
-    s = max_shift
-    pad = torch.nn.functional.pad(x, (s, s, s, s), mode="replicate")
-    offsets = torch.randint(0, 2 * s + 1, (2, N), generator=generator).to(x.device)
-    rows = offsets[0][:, None] + torch.arange(H, device=x.device)            # (N, H)
-    cols = offsets[1][:, None] + torch.arange(W, device=x.device)            # (N, W)
-    n = torch.arange(N, device=x.device)[:, None, None]
-    out = pad.permute(0, 2, 3, 1)[n, rows[:, :, None], cols[:, None, :]]     # (N, H, W, C)
-    return out.permute(0, 3, 1, 2).contiguous()
-
-
-def _check_images(x: Any) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(f"x must be a torch tensor of images (N, C, H, W), got "
-                         f"{type(x).__name__}; convert with torch.as_tensor")
-    if x.ndim != 4:
-        raise ValueError(f"expected images (N, C, H, W), got shape {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise ValueError(f"x must hold floating-point images, got {x.dtype}")
-
-
-def affine_images(x: torch.Tensor, angle, scale, shift) -> torch.Tensor:
-    """Rotate, scale and translate each image about its centre (bilinear, border repeated).
-
-    Shapes: x (N, C, H, W); angle (N,) in degrees (counter-clockwise as displayed), scale (N,),
-    shift (N, 2) in pixels (dx to the right, dy down) -> (N, C, H, W).
-    Math: out(p) = x(c + R(-angle) (p - c - shift) / scale) for every pixel centre p, with c the
-    image centre; values between pixel centres are interpolated bilinearly.
-    """
-    _check_images(x)
-    N, _, H, W = x.shape
-    values = {}
-    for name, value in (("angle", angle), ("scale", scale), ("shift", shift)):
-        try:
-            t = torch.as_tensor(value if isinstance(value, torch.Tensor) else
-                                as_numbers(value, name), dtype=x.dtype, device=x.device)
-        except (TypeError, RuntimeError, ValueError) as e:
-            raise ValueError(f"{name} must be numbers (one per image), got {value!r}: "
-                             f"{e}") from None
-        if not bool(torch.isfinite(t).all()):
-            raise ValueError(f"{name} must be finite numbers, got {value!r}")
-        values[name] = t
-    angle, scale = values["angle"].reshape(-1), values["scale"].reshape(-1)
-    if values["shift"].numel() % 2:
-        raise ValueError(f"shift must hold (dx, dy) pairs, one per image, got shape "
-                         f"{tuple(values['shift'].shape)}")
-    shift = values["shift"].reshape(-1, 2)
-    if not len(angle) == len(scale) == len(shift) == N:
-        raise ValueError(f"angle, scale and shift need one entry per image ({N}), got "
-                         f"{len(angle)}, {len(scale)}, {len(shift)}")
-    if bool((scale <= 0).any()):
-        raise ValueError("scale must be > 0")
-    a = -torch.deg2rad(angle)   # y points down, so a counter-clockwise turn on screen is negative
-    cos, sin = torch.cos(a) / scale, torch.sin(a) / scale
-    # affine_grid maps output coordinates (x right, y down, in [-1, 1]) to input coordinates
-    theta = torch.zeros(N, 2, 3, dtype=x.dtype, device=x.device)
-    theta[:, 0, 0], theta[:, 0, 1] = cos, (H / W) * sin
-    theta[:, 1, 0], theta[:, 1, 1] = -(W / H) * sin, cos
-    t = torch.stack([shift[:, 0] * 2 / W, shift[:, 1] * 2 / H], dim=1)      # pixels -> [-1, 1]
-    theta[:, :, 2] = -(theta[:, :, :2] @ t[:, :, None])[:, :, 0]
-    grid = torch.nn.functional.affine_grid(theta, list(x.shape), align_corners=False)
-    return torch.nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="border",
-                                           align_corners=False)
-
-
-def random_affine(x: torch.Tensor, max_shift: float = 2.0, max_rotation: float = 10.0,
-                  max_scale: float = 0.1, generator: torch.Generator | None = None
-                  ) -> torch.Tensor:
-    """Random planar distortions (data augmentation), one per image, as LeCun et al. (1998) used.
-
-    Shapes: (N, C, H, W) -> (N, C, H, W). Each image gets, uniformly at random, a rotation in
-    [-max_rotation, max_rotation] degrees, a scale in [1 - max_scale, 1 + max_scale] and a shift
-    in [-max_shift, max_shift] pixels along each axis (see :func:`affine_images`).
-    """
-    _check_images(x)
-    for name, value in (("max_shift", max_shift), ("max_rotation", max_rotation),
-                        ("max_scale", max_scale)):
-        as_float(value, name)
-    if min(max_shift, max_rotation, max_scale) < 0 or max_scale >= 1:
-        raise ValueError("max_shift and max_rotation must be >= 0 and max_scale in [0, 1), got "
-                         f"{max_shift}, {max_rotation}, {max_scale}")
-    u = torch.rand(len(x), 4, generator=generator) * 2 - 1                  # uniform in [-1, 1)
-    return affine_images(x, u[:, 0] * max_rotation, 1 + u[:, 1] * max_scale,
-                         u[:, 2:] * max_shift)
-
-
 # --- evaluation -----------------------------------------------------------------------------------
 
 @torch.no_grad()
@@ -429,7 +225,7 @@ def evaluate(model: torch.nn.Module, data: Any, device=None, batch_size: int = 5
     """
     batch_size = _check_batch_size(batch_size)
     model = _check_model(model)
-    device = _device(model, device)
+    device = resolve_device(device)
     check_callable(loss_fn, "loss_fn", "(logits, y) -> loss")
     checked_labels = loss_fn is None
     loss_fn = loss_fn or torch.nn.functional.cross_entropy
@@ -461,7 +257,7 @@ def predict(model: torch.nn.Module, X: torch.Tensor, device=None, batch_size: in
     model = _check_model(model)
     if not isinstance(X, torch.Tensor):
         raise ValueError(f"X must be a torch tensor, got {type(X).__name__}")
-    device = _device(model, device)
+    device = resolve_device(device)
     dtype = _model_dtype(model)
     was_training = model.training
     model.to(device).eval()
@@ -535,7 +331,7 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
     check_callable(scheduler, "scheduler", "optimizer -> learning-rate scheduler")
     check_callable(loss_fn, "loss_fn", "(logits, y) -> loss")
     check_callable(callback, "callback", "(model, record) -> None, run after each epoch")
-    device = _device(model, device)
+    device = resolve_device(device)
     train = _check_data(train, "train")
     test = None if test is None else _check_data(test, "test")
     dtype = _model_dtype(model)
@@ -632,151 +428,3 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
         bar.close()
     return history
 
-
-# --- confusion matrix -----------------------------------------------------------------------------
-
-def confusion_matrix(labels, predictions, num_classes: int | None = None):
-    """Counts of (true class, predicted class) pairs: ``C[i, j] = #{n : y_n = i, yhat_n = j}``.
-
-    Shapes: labels (N,), predictions (N,) integers in [0, K) -> int64 (K, K); rows are true
-    classes, columns predictions, so the diagonal holds the correct ones. Accepts NumPy arrays,
-    lists or tensors.
-    """
-    import numpy as np
-
-    y, p = _class_indices(labels, "labels"), _class_indices(predictions, "predictions")
-    if y.shape != p.shape:
-        raise ValueError(f"labels has {y.size} entries but predictions has {p.size}")
-    if num_classes is None:
-        num_classes = int(max(y.max(initial=-1), p.max(initial=-1))) + 1
-        check_elements(num_classes**2, f"the confusion matrix for the largest class index "
-                       f"{num_classes - 1} ({num_classes:,} classes)", "check labels and "
-                       "predictions, or pass num_classes")
-    else:
-        num_classes = as_int(num_classes, "num_classes", 1)
-        check_elements(num_classes**2, f"the (num_classes, num_classes) = ({num_classes:,}, "
-                       f"{num_classes:,}) confusion matrix", "use fewer classes")
-    if y.size and (min(y.min(), p.min()) < 0 or max(y.max(), p.max()) >= num_classes):
-        raise ValueError(f"classes must be integers in [0, {num_classes}), got labels in "
-                         f"[{y.min()}, {y.max()}] and predictions in [{p.min()}, {p.max()}]")
-    return np.bincount(y * num_classes + p, minlength=num_classes**2).reshape(num_classes,
-                                                                              num_classes)
-
-
-def _class_indices(values, name: str):
-    """Labels or predictions as a flat int64 array; non-integers (0.5, NaN, strings) raise."""
-    import numpy as np
-
-    a = as_numbers(values, name).ravel()
-    if a.dtype.kind == "f":
-        if not (np.isfinite(a).all() and (a == np.round(a)).all()):
-            bad = a[~(np.isfinite(a) & (a == np.round(a)))][0]
-            raise ValueError(f"{name} must be integer class indices, got {bad}")
-    return a.astype(np.int64)
-
-
-# --- momentum on a 2-D loss surface (notebook 07's widget) ------------------------------------------
-
-LOSS_SURFACES = ("ravine", "rosenbrock", "bumpy")
-"""2-D losses L(x, y) for :func:`momentum_path`:
-
-* ravine:     L = (x^2 + 20 y^2) / 2, a narrow valley (condition number 20), minimum 0 at (0, 0)
-* rosenbrock: L = (1 - x)^2 + 5 (y - x^2)^2, a curved valley, minimum 0 at (1, 1)
-* bumpy:      L = (x^2 + 2 y^2) / 4 - 0.4 cos(3x) cos(3y) + 0.4, local minima around the global
-              one at (0, 0), where L = 0
-"""
-
-
-def _check_surface(surface: str) -> str:
-    if surface not in LOSS_SURFACES:
-        raise ValueError(f"surface must be one of {LOSS_SURFACES}, got {surface!r}")
-    return surface
-
-
-def _surface_xy(x, y):
-    """x and y as float arrays of one broadcast shape."""
-    import numpy as np
-
-    x, y = as_numbers(x, "x").astype(float), as_numbers(y, "y").astype(float)
-    try:
-        np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise ValueError(f"x and y must have the same shape (or broadcast), got {x.shape} and "
-                         f"{y.shape}") from None
-    return x, y
-
-
-def surface_loss(surface: str, x, y):
-    """L(x, y) of a named surface (see :data:`LOSS_SURFACES`); x, y arrays of any (equal) shape."""
-    import numpy as np
-
-    _check_surface(surface)
-    x, y = _surface_xy(x, y)
-    if surface == "ravine":
-        return 0.5 * (x**2 + 20 * y**2)
-    if surface == "rosenbrock":
-        return (1 - x) ** 2 + 5 * (y - x**2) ** 2
-    return 0.25 * (x**2 + 2 * y**2) - 0.4 * np.cos(3 * x) * np.cos(3 * y) + 0.4
-
-
-def surface_grad(surface: str, x, y):
-    """(dL/dx, dL/dy) of a named surface, by hand (tests check it against autograd)."""
-    import numpy as np
-
-    _check_surface(surface)
-    x, y = _surface_xy(x, y)
-    if surface == "ravine":
-        return x, 20 * y
-    if surface == "rosenbrock":
-        return -2 * (1 - x) - 20 * x * (y - x**2), 10 * (y - x**2)
-    return (0.5 * x + 1.2 * np.sin(3 * x) * np.cos(3 * y),
-            y + 1.2 * np.cos(3 * x) * np.sin(3 * y))
-
-
-def momentum_path(surface: str, start, lr: float, momentum: float = 0.0, steps: int = 50,
-                  noise: float = 0.0, seed: int = 0, limit: float = 1e3):
-    """The points visited by AlexNet's rule on a 2-D surface, from ``start``.
-
-    Math: v <- momentum * v - lr * (grad L(w) + noise * eps), w <- w + v, with eps ~ N(0, I)
-    standing in for mini-batch noise (``noise=0``: exact gradients; ``momentum=0``: plain
-    gradient descent). Shape: -> (T + 1, 2) float, T <= ``steps``; the path stops early once a
-    coordinate leaves [-limit, limit] or stops being finite (divergence). ``steps`` is at most
-    :data:`course_utils._validate.MAX_ITERATIONS` (a Python loop).
-    """
-    import numpy as np
-
-    _check_surface(surface)
-    lr, momentum = as_float(lr, "lr", finite=False), as_float(momentum, "momentum")
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if steps > MAX_ITERATIONS:
-        raise ValueError(f"steps must be at most {MAX_ITERATIONS:,} (one Python loop step each), "
-                         f"got {steps:,}")
-    noise = as_float(noise, "noise")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
-    seed = as_int(seed, "seed", 0)
-    limit = as_float(limit, "limit", finite=False)
-    try:
-        w = np.array(as_numbers(start, "start"), dtype=float).reshape(2)
-    except ValueError as e:
-        raise ValueError(f"start must be a point (x, y) of two numbers, got {start!r}") from e
-    if not np.isfinite(w).all():
-        raise ValueError(f"start must be a finite point (x, y), got {start!r}")
-    rng = np.random.default_rng(seed)
-    v = np.zeros(2)
-    path = [w.copy()]
-    for _ in range(int(steps)):
-        g = np.array(surface_grad(surface, w[0], w[1]), dtype=float)
-        if noise:
-            g = g + noise * rng.standard_normal(2)
-        v = momentum * v - lr * g
-        w = w + v
-        if not np.all(np.isfinite(w)) or np.abs(w).max() > limit:
-            break
-        path.append(w.copy())
-    return np.array(path)

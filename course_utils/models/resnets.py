@@ -22,9 +22,9 @@ stride 2 (``stem_stride=2``, as ResNet's stem), which halves H and W once, at th
 
 Also here: :func:`weight_layers` and :func:`layer_grad_norms`, which list the weight layers in
 order and the norm of each one's gradient after a backward pass (what explains the training curves:
-in a deep plain net without normalisation the gradient reaching the first layers is tiny), and
-:func:`grad_norms_at_init`. For notebook 06's tour of the classic networks, :class:`AlexNet2012` is
-AlexNet as the 2012 paper built it (torchvision's ``alexnet`` is a later variant).
+in a deep plain net without normalisation the gradient reaching the first layers is tiny),
+:func:`grad_norms_at_init`, and :func:`grad_norms_by_setting`, the experiment behind notebook 06's
+depth explorer (both nets of one setting, on one batch).
 """
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ import math
 import torch
 from torch import nn
 
-from .._validate import MAX_ELEMENTS, as_float, as_int
+from .._validate import MAX_ELEMENTS, as_int
 
 __all__ = ["BasicBlock", "plain_net", "residual_net", "weight_layers", "count_weight_layers",
-           "layer_grad_norms", "grad_norms_at_init", "AlexNet2012"]
+           "layer_grad_norms", "grad_norms_at_init", "grad_norms_by_setting"]
 
 _NORMS = (None, "batch")
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -85,6 +85,15 @@ def _check_stride(stride, kind: str) -> None:
                          f"like ResNet's stem), got {stride!r}")
 
 
+def _check_builder(depth, width, in_channels, num_classes, norm, init, pool, stem_stride,
+                   min_depth: int, kind: str) -> None:
+    """Every check a builder makes before building anything, in order."""
+    _check(depth, width, in_channels, num_classes, norm, init, min_depth, kind)
+    _check_pool(pool, kind)
+    _check_size(depth, width, in_channels, num_classes, pool, kind)
+    _check_stride(stem_stride, kind)
+
+
 def _conv(c_in: int, c_out: int, norm: str | None, stride: int = 1) -> nn.Conv2d:
     """3×3 convolution, padding 1: (N, c_in, H, W) -> (N, c_out, H, W) with stride 1, or
     (N, c_out, ceil(H/2), ceil(W/2)) with stride 2 (the stem's option).
@@ -126,6 +135,11 @@ class BasicBlock(nn.Module):
         return self.relu(x + out)                  # identity shortcut
 
 
+def _stem(c_in: int, width: int, norm: str | None, stride: int, act) -> list[nn.Module]:
+    # the first conv (stride 1 or 2), its norm and activation: (N, c_in, H, W) -> (N, width, ., .)
+    return [_conv(c_in, width, norm, stride), _norm(width, norm), act()]
+
+
 def _head(width: int, num_classes: int, pool: int) -> list[nn.Module]:
     # average pool to pool×pool: (N, width, H, W) -> (N, width·pool²), then FC -> (N, num_classes)
     return [nn.AdaptiveAvgPool2d(pool), nn.Flatten(), nn.Linear(width * pool * pool, num_classes)]
@@ -160,16 +174,13 @@ def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: in
     >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
     (4, (2, 10))
     """
-    _check(depth, width, in_channels, num_classes, norm, init, 2, "plain_net")
-    _check_pool(pool, "plain_net")
-    _check_size(depth, width, in_channels, num_classes, pool, "plain_net")
-    _check_stride(stem_stride, "plain_net")
+    _check_builder(depth, width, in_channels, num_classes, norm, init, pool, stem_stride, 2,
+                   "plain_net")
     if activation not in _ACTIVATIONS:
         raise ValueError(f"plain_net: activation must be one of {tuple(_ACTIVATIONS)}, "
                          f"got {activation!r}")
     act = _ACTIVATIONS[activation]
-    layers: list[nn.Module] = [_conv(in_channels, width, norm, stem_stride), _norm(width, norm),
-                               act()]
+    layers = _stem(in_channels, width, norm, stem_stride, act)
     for _ in range(depth - 2):
         layers += [_conv(width, width, norm), _norm(width, norm), act()]
     return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
@@ -189,15 +200,12 @@ def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes:
     >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
     (8, (2, 10))
     """
-    _check(depth, width, in_channels, num_classes, norm, init, 4, "residual_net")
-    _check_pool(pool, "residual_net")
-    _check_size(depth, width, in_channels, num_classes, pool, "residual_net")
-    _check_stride(stem_stride, "residual_net")
+    _check_builder(depth, width, in_channels, num_classes, norm, init, pool, stem_stride, 4,
+                   "residual_net")
     if depth % 2:
         raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
                          f"FC layer, so it must be even (4, 6, 8, ...), got {depth}")
-    layers: list[nn.Module] = [_conv(in_channels, width, norm, stem_stride), _norm(width, norm),
-                               nn.ReLU()]
+    layers = _stem(in_channels, width, norm, stem_stride, nn.ReLU)
     layers += [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
     return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
 
@@ -271,42 +279,30 @@ def grad_norms_at_init(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> li
     return norms
 
 
-class AlexNet2012(nn.Module):
-    """AlexNet as Krizhevsky, Sutskever & Hinton (2012) describe it: 5 conv + 3 FC layers, ReLU,
-    local response normalisation after conv1 and conv2, overlapping 3×3/stride-2 max pooling,
-    dropout 0.5 before fc6 and fc7.
+DEPTH_EXPERIMENT = dict(pool=2, stem_stride=2)
+"""The architecture options of notebook 06's depth experiment, beyond depth, width and norm: a
+stride-2 stem and a head pooled to 2×2 (what :func:`grad_norms_by_setting` builds)."""
 
-    Shape: (N, 3, 224, 224) -> (N, num_classes) logits. Maps: conv1 96@55×55 (11×11, stride 4,
-    padding 2), conv2 256@27×27 (5×5), conv3 384@13×13, conv4 384@13×13, conv5 256@13×13 (3×3),
-    pool -> 256@6×6 = 9,216 -> fc6 4,096 -> fc7 4,096 -> fc8 num_classes.
 
-    ``groups=2`` reproduces the paper's split over two GPUs: conv2, conv4 and conv5 only see the
-    maps on their own GPU (half the input maps), which is how the paper gets about 60 million
-    parameters (60,965,224); ``groups=1`` connects every map (62,378,344). torchvision's
-    ``alexnet`` is the later one-GPU variant (64, 192, 384, 256, 256 maps; 61,100,840).
+def grad_norms_by_setting(X: torch.Tensor, y: torch.Tensor, depth: int, init: str, norm: str,
+                          width: int, seed: int) -> dict[str, list[float]]:
+    """Per-layer gradient norms at initialisation of a plain and a residual net of one setting, on
+    one batch: ``{"plain-<depth>": [...], "residual-<depth>": [...]}`` (see :func:`grad_norms_at_init`).
+
+    Both nets are built with :data:`DEPTH_EXPERIMENT` (``norm``: "none" or "batch"; ``init``:
+    "default" or "he"), their weights drawn from a torch generator seeded by ``seed``, without
+    touching the global random state. Nothing is cached here: a caller that revisits settings (the
+    depth explorer) keeps the results, keyed by the setting.
+
+    Shapes: X (N, C, H, W) float, y (N,) int64.
     """
-
-    def __init__(self, num_classes: int = 1000, groups: int = 2, dropout: float = 0.5):
-        super().__init__()
-        if groups not in (1, 2):
-            raise ValueError(f"groups must be 1 (one GPU) or 2 (the paper's two GPUs), got {groups!r}")
-        num_classes = as_int(num_classes, "num_classes", 1, MAX_ELEMENTS // 4097)
-        dropout = as_float(dropout, "dropout", 0.0, 1.0)
-        lrn = lambda: nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)  # noqa: E731
-        self.features = nn.Sequential(
-            nn.Conv2d(3, 96, 11, stride=4, padding=2), nn.ReLU(), lrn(),          # (N, 96, 55, 55)
-            nn.MaxPool2d(3, 2),                                                   # (N, 96, 27, 27)
-            nn.Conv2d(96, 256, 5, padding=2, groups=groups), nn.ReLU(), lrn(),    # (N, 256, 27, 27)
-            nn.MaxPool2d(3, 2),                                                   # (N, 256, 13, 13)
-            nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),                         # (N, 384, 13, 13)
-            nn.Conv2d(384, 384, 3, padding=1, groups=groups), nn.ReLU(),          # (N, 384, 13, 13)
-            nn.Conv2d(384, 256, 3, padding=1, groups=groups), nn.ReLU(),          # (N, 256, 13, 13)
-            nn.MaxPool2d(3, 2))                                                   # (N, 256, 6, 6)
-        self.classifier = nn.Sequential(
-            nn.Flatten(),                                                         # (N, 9216)
-            nn.Dropout(dropout), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),         # (N, 4096)
-            nn.Dropout(dropout), nn.Linear(4096, 4096), nn.ReLU(),                # (N, 4096)
-            nn.Linear(4096, num_classes))                                         # (N, classes)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
+    if norm not in ("none", "batch"):
+        raise ValueError(f"norm must be 'none' or 'batch', got {norm!r}")
+    norms = {}
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        for kind, build in (("plain", plain_net), ("residual", residual_net)):
+            net = build(depth, width=width, in_channels=X.shape[1], norm=None if norm == "none"
+                        else "batch", init=init, **DEPTH_EXPERIMENT)
+            norms[f"{kind}-{depth}"] = grad_norms_at_init(net, X, y)
+    return norms

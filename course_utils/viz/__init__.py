@@ -1,0 +1,30 @@
+"""Pure matplotlib renderers: each draws into the figure or axes it is given and returns nothing.
+
+No pyplot state, no widgets: :mod:`course_utils.widgets` wires these to controls, tests call them
+directly, and notebooks use them for static figures too (``plt.figure()`` then ``render_x(fig, ...)``).
+
+One module per topic: :mod:`~course_utils.viz.images`, :mod:`~course_utils.viz.pooling`,
+:mod:`~course_utils.viz.conv`, :mod:`~course_utils.viz.training`, :mod:`~course_utils.viz.optim`,
+:mod:`~course_utils.viz.depth`; the number tables they share are in ``_tables``. A new chapter adds
+its own module and re-exports its renderers here.
+"""
+from .conv import (
+    render_activation_maps,
+    render_feature_map,
+    render_flashlight,
+    render_kernel_gallery,
+    render_stride_padding,
+)
+from .depth import render_depth_gradients, render_grad_norms, render_param_bars
+from .images import render_digit, render_digit_grid, render_image_channels, render_misclassified
+from .optim import render_momentum
+from .pooling import render_param_growth, render_pooling
+from .training import render_confusion, render_feature_maps, render_history
+
+__all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
+           "render_history", "render_feature_maps", "render_confusion", "render_misclassified",
+           "render_momentum",
+           "render_digit", "render_digit_grid", "render_image_channels", "render_pooling",
+           "render_param_growth", "render_flashlight",
+           "render_feature_map", "render_stride_padding", "render_activation_maps",
+           "render_kernel_gallery"]

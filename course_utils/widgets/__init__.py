@@ -1,0 +1,43 @@
+"""Interactive explorers: small control factories plus thin wiring around the pure renderers in
+:mod:`course_utils.viz`.
+
+:mod:`~course_utils.widgets.app` holds the machinery (the controls ``slider``, ``fslider``,
+``choice``, ``toggle``; :class:`App` and ``app()``; ``render_png``) and explains how an explorer
+works; the explorers live in one module per topic, as the figures do:
+:mod:`~course_utils.widgets.images`, :mod:`~course_utils.widgets.pooling`,
+:mod:`~course_utils.widgets.conv`, :mod:`~course_utils.widgets.training`,
+:mod:`~course_utils.widgets.depth`. :func:`demo_apps` (in ``demos``) builds one of each for the
+tests and benchmarks. A new chapter adds its own module, re-exports its explorers here and adds
+them to ``demo_apps``.
+"""
+from .app import App, Result, app, choice, fslider, render_png, slider, toggle
+from .conv import (  # the two tables are importable here too, as before the split
+    FLASHLIGHT_KERNELS as FLASHLIGHT_KERNELS,
+)
+from .conv import (
+    PLAYGROUND_WEIGHTS as PLAYGROUND_WEIGHTS,
+)
+from .conv import (
+    flashlight_demo_grid,
+    flashlight_explorer,
+    kernel_playground,
+    stride_padding_explorer,
+)
+from .demos import demo_apps
+from .depth import depth_gradient_explorer
+from .images import digit_explorer
+from .pooling import param_growth_explorer, pooling_demo_grid, pooling_explorer
+from .training import feature_map_explorer, momentum_explorer
+
+__all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
+           "feature_map_explorer", "momentum_explorer", "depth_gradient_explorer",
+           "demo_apps", "digit_explorer", "pooling_explorer", "param_growth_explorer",
+           "pooling_demo_grid", "flashlight_explorer", "flashlight_demo_grid",
+           "kernel_playground", "stride_padding_explorer"]
+
+# This package is the public home of every name above: help() and the tests (which look for the
+# explorers defined "here") see course_utils.widgets, wherever the code sits (as numpy does).
+for _name in __all__:
+    if callable(globals()[_name]):
+        globals()[_name].__module__ = __name__
+del _name
