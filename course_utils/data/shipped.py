@@ -36,15 +36,30 @@ class DataIntegrityError(RuntimeError):
 
 
 def data_dir() -> Path:
-    """The data folder: ``$COURSE_DATA_DIR`` if set, else the repository's ``data/``.
+    """The data folder, the first of:
 
-    >>> data_dir().name
-    'data'
+    1. ``$COURSE_DATA_DIR``, if set (checked when a file is read);
+    2. the copy inside the installed package, ``course_utils/shipped_data/`` (a non-editable
+       install, ``pip install .`` or from git, ships it: see pyproject.toml);
+    3. the source checkout's ``data/`` (an editable install, ``pip install -e .``).
+
+    Neither copy present raises :class:`DataIntegrityError` saying how to get one.
+
+    >>> data_dir().name in ("data", "shipped_data")
+    True
     """
     env = os.environ.get(DATA_ENV_VAR)
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "data"
+    package = Path(__file__).resolve().parents[1]   # .../course_utils
+    for candidate in (package / "shipped_data", package.parent / "data"):
+        if (candidate / "SHA256SUMS").is_file():
+            return candidate
+    raise DataIntegrityError(
+        f"the course's data is not installed: neither {package / 'shipped_data'} (a `pip install "
+        f".` of the course ships it) nor {package.parent / 'data'} (the data/ folder of a source "
+        f"checkout) exists. Reinstall the course from its repository, or set {DATA_ENV_VAR} to a "
+        "copy of its data/ folder.")
 
 
 _data_dir = data_dir  # for verify_data, whose argument shadows the name
