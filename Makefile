@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml $(PIP_CONSTRAINTS)
 	$(PY) -m pip install --quiet --upgrade pip $(if $(PIP_CONSTRAINTS),-c $(PIP_CONSTRAINTS))
 	$(PY) -m pip install --quiet $(if $(PIP_CONSTRAINTS),-c $(PIP_CONSTRAINTS)) -e ".[dev]"
 	$(PY) tools/install_lab_settings.py
+	$(PY) tools/fetch_weights.py   # chapter 3's ImageNet weights, once (idempotent; data/README.md)
 	@touch $(STAMP)
 
 lab: setup   # localhost only, token authentication on (JupyterLab's defaults)
@@ -32,7 +33,8 @@ test: setup   # everything: unit tests, nbval on every notebook, student version
 	$(PY) -m pytest course_utils tools tests notebooks $(PYTEST_NB) $(PYTEST_DURATIONS)
 
 unit: setup   # the unit tests alone, without running the notebooks
-	$(PY) -m pytest course_utils tools tests --ignore=tests/test_student.py --ignore=tests/test_browser.py
+	$(PY) -m pytest course_utils tools tests --ignore=tests/test_student.py --ignore=tests/test_browser.py \
+	    --ignore=tests/test_slide_fit.py
 
 robust: setup   # every notebook's claims on other seeds and thread counts (slow; ROBUST_ARGS=--grid)
 	$(PY) tools/robust.py $(ROBUST_ARGS)
@@ -46,7 +48,7 @@ student: setup
 bench: setup
 	$(PY) tools/bench_notebooks.py
 
-nav: setup   # navigation bars, and slide metadata that jupyterlab-deck can show
+nav: setup   # navigation bars, and slide metadata that the live deck (jupyterlab-slideshow) can show
 	$(PY) tools/navigation.py
 	$(PY) tools/deck_compat.py
 

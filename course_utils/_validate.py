@@ -127,6 +127,30 @@ def as_numbers(value: Any, name: str) -> np.ndarray:
     return a
 
 
+def as_floats(value: Any, name: str, ndim: int | None = None, layout: str = "") -> np.ndarray:
+    """``value`` as a floating NumPy array: the dtype policy of the NumPy layers, in one place.
+
+    * Floating inputs keep their precision (float16, float32, float64 stay as they are), so a
+      layer's result dtype is ``np.result_type`` of its floating inputs.
+    * Integer and bool inputs become float64 before any arithmetic (a uint8 image never wraps
+      around, and an int8 one is not narrowed to float32).
+    * Anything else (strings, objects, complex numbers, ragged lists) raises ``ValueError`` naming
+      ``name``; so does a number of dimensions other than ``ndim`` (when given), described by
+      ``layout`` (for example ``"(N, C, H, W)"``).
+
+    >>> as_floats(np.array([200, 100], dtype=np.uint8), "x") * 2
+    array([400., 200.])
+    >>> as_floats(np.ones(2, dtype=np.float32), "x").dtype
+    dtype('float32')
+    """
+    a = as_array(value, name)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions {layout}, got shape {a.shape}")
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold numbers, got {type(value).__name__} of dtype {a.dtype}")
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
+
+
 def check_callable(value: Any, name: str, what: str, allow_none: bool = True) -> None:
     """Raise ``ValueError`` unless ``value`` is callable (or None when allowed)."""
     if (value is None and not allow_none) or (value is not None and not callable(value)):

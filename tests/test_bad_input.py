@@ -19,7 +19,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils import checks, conv, data, models, pooling, train, viz, widgets
+from course_utils import checks, conv, data, models, pooling, rnn, train, transfer, viz, widgets
 from course_utils._validate import MAX_ELEMENTS
 from course_utils.checks import STUB_MESSAGE, WrongAnswer
 
@@ -95,6 +95,28 @@ def tmpdir(name):
     return Path(tempfile.mkdtemp(prefix=f"bad-input-{name}-"))
 
 
+def in_weights_dir(folder, call, content: bytes | None = None):
+    """Run ``call`` with COURSE_WEIGHTS_DIR (and TORCH_HOME) at ``folder``, which holds
+    ``content`` as the weight file (None: no file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if content is not None:
+        (folder / transfer.MOBILENET_V2_FILE).write_bytes(content)
+    old = {k: os.environ.get(k) for k in (transfer.WEIGHTS_ENV_VAR, "TORCH_HOME")}
+    os.environ[transfer.WEIGHTS_ENV_VAR] = os.environ["TORCH_HOME"] = str(folder)
+    try:
+        return call()
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def tiny_cnn():
+    return nn.Sequential(nn.Conv2d(3, 2, 3), nn.ReLU())
+
+
 def case(id, call, exc=ValueError, match=None):
     return pytest.param(call, exc, match, id=id)
 
@@ -109,6 +131,15 @@ def fake_history():
     return h
 
 
+def rnn_params(gates, D=4, H=5):
+    """Zero tensors in PyTorch's layout for ``gates`` stacked gates (RNN 1, GRU 3, LSTM 4)."""
+    return (np.zeros((gates * H, D)), np.zeros((gates * H, H)), np.zeros(gates * H),
+            np.zeros(gates * H))
+
+
+RX, RH = np.zeros((2, 3, 4)), np.zeros((2, 5))
+
+
 CASES = [
     # --- conv.py ---------------------------------------------------------------------------------
     case("output_size-n-string", lambda: conv.output_size("7", 3), match="n"),
@@ -117,6 +148,11 @@ CASES = [
     case("output_size-p-negative", lambda: conv.output_size(7, 3, p=-1), match="padding"),
     case("output_size-window-too-big", lambda: conv.output_size(3, 5), match="window"),
     case("fixing_padding-s-none", lambda: conv.fixing_padding(7, 3, None), match="s"),
+    case("output_size-strict-unread", lambda: conv.output_size(7, 3, 3, strict=True),
+         match="no window reads"),
+    case("unread_rows-float", lambda: conv.unread_rows(7.0, 3), match="n"),
+    case("unread_rows-window-too-big", lambda: conv.unread_rows(3, 5), match="window"),
+    case("padding_to_read_all-s-zero", lambda: conv.padding_to_read_all(7, 3, 0), match="stride"),
     case("same_padding-even", lambda: conv.same_padding(4), match="odd"),
     case("same_padding-string", lambda: conv.same_padding("3"), match="f"),
     case("kernel-unknown", lambda: conv.kernel("blurry"), match="kernel"),
@@ -161,6 +197,14 @@ CASES = [
          match="dout"),
     case("conv2d_backward-dout-shape", lambda: conv.conv2d_backward(np.zeros((2, 4, 2, 2)), X4,
                                                                     W4), match="dout"),
+    case("conv2d_backward-foreign-cache", lambda: conv.conv2d_backward(
+        np.zeros((2, 3, 2, 2)), pooling.pool2d_forward(X4)[1]), match="cache"),
+    case("conv2d_backward-cache-and-w", lambda: conv.conv2d_backward(
+        np.zeros((2, 4, 3, 3)), conv.conv2d_forward(X4, W4)[1], W4), match="cache"),
+    case("conv2d_forward-channel-mismatch", lambda: conv.conv2d_forward(X4, W4[:, :2]),
+         match="channel"),
+    case("conv2d_forward-stride-zero", lambda: conv.conv2d_forward(X4, W4, stride=0),
+         match="stride"),
     case("benchmark-repeats-zero", lambda: conv.benchmark_conv2d(repeats=0, verbose=False),
          match="repeats"),
     case("benchmark-number-string", lambda: conv.benchmark_conv2d(number="10", verbose=False),
@@ -197,6 +241,28 @@ CASES = [
          match="dout"),
     case("pool2d_backward-dout-shape", lambda: pooling.pool2d_backward(np.zeros((3, 3)), GRID),
          match="dout"),
+    case("pool2d_backward-cache-and-size", lambda: pooling.pool2d_backward(
+        np.zeros((2, 2)), pooling.pool2d_forward(GRID)[1], 3), match="cache"),
+    case("pool2d_forward-mode", lambda: pooling.pool2d_forward(GRID, 2, mode="median"),
+         match="mode"),
+    case("pool2d_forward-ragged", lambda: pooling.pool2d_forward(RAGGED), match="x"),
+    case("pool_output_size-padding-over-half", lambda: pooling.pool_output_size(5, 2, 2, 2),
+         match="padding"),
+    case("flatten_forward-1d", lambda: pooling.flatten_forward(np.zeros(3)), match="x"),
+    case("flatten_backward-shape", lambda: pooling.flatten_backward(
+        np.zeros((2, 3)), pooling.flatten_forward(np.zeros((2, 2, 2)))[1]), match="dout"),
+    case("flatten_backward-no-cache", lambda: pooling.flatten_backward(np.zeros((2, 4)), (2, 4)),
+         match="cache"),
+    case("relu_forward-strings", lambda: pooling.relu_forward("a"), match="x"),
+    case("relu_backward-shape", lambda: pooling.relu_backward(
+        np.zeros(4), pooling.relu_forward(np.zeros(3))[1]), match="dout"),
+    case("relu_backward-foreign-cache", lambda: pooling.relu_backward(
+        np.zeros((2, 4)), pooling.flatten_forward(np.zeros((2, 4)))[1]), match="cache"),
+    case("linear_forward-mismatch", lambda: pooling.linear_forward(np.zeros((2, 5)),
+                                                                  np.zeros((3, 4))), match="w"),
+    case("linear_backward-cache-and-w", lambda: pooling.linear_backward(
+        np.zeros((2, 3)), pooling.linear_forward(np.zeros((2, 5)), np.zeros((3, 5)))[1],
+        np.zeros((3, 5))), match="cache"),
     case("flatten-ragged", lambda: pooling.flatten(RAGGED), match="x"),
     case("flatten-1d", lambda: pooling.flatten(np.zeros(3)), match="x"),
     case("relu-string", lambda: pooling.relu("a"), match="x"),
@@ -216,6 +282,67 @@ CASES = [
     case("parameter_counts-none", lambda: pooling.parameter_counts(None), match="side"),
     case("parameter_counts-zero-units", lambda: pooling.parameter_counts(28, units=0),
          match="units"),
+    # --- rnn.py (recurrent layers) --------------------------------------------------------------
+    case("rnn_forward-wrong-D", lambda: rnn.rnn_forward(np.zeros((2, 3, 6)), RH, *rnn_params(1)),
+         match="x has D"),
+    case("rnn_forward-2d-x", lambda: rnn.rnn_forward(np.zeros((3, 4)), RH, *rnn_params(1)),
+         match="x must"),
+    case("rnn_forward-h0-shape", lambda: rnn.rnn_forward(RX, np.zeros((2, 4)), *rnn_params(1)),
+         match="h0"),
+    case("rnn_forward-nonlinearity", lambda: rnn.rnn_forward(RX, RH, *rnn_params(1),
+                                                             nonlinearity="gelu"),
+         match="nonlinearity"),
+    case("rnn_forward-huge", lambda: rnn.rnn_forward(
+        np.broadcast_to(np.float32(0), (10**6, 100, 1)), None, np.zeros((5, 1)),
+        np.zeros((5, 5))), match="values"),
+    case("rnn_forward-string-weights", lambda: rnn.rnn_forward(RX, RH, "w", np.zeros((5, 5))),
+         match="weight_ih"),
+    case("rnn_backward-dh-shape", lambda: rnn.rnn_backward(
+        np.zeros((2, 3)), rnn.rnn_forward(RX, RH, *rnn_params(1))[1]), match="dh_all"),
+    case("rnn_backward-none-cache", lambda: rnn.rnn_backward(np.zeros((2, 3, 5)), None),
+         match="cache"),
+    case("rnn_step_forward-3d-x", lambda: rnn.rnn_step_forward(RX, RH, *rnn_params(1)),
+         match="x_t"),
+    case("rnn_step_forward-bias", lambda: rnn.rnn_step_forward(RX[:, 0], RH, *rnn_params(1)[:2],
+                                                               np.zeros(4)), match="bias_ih"),
+    case("rnn_step_backward-sequence-cache", lambda: rnn.rnn_step_backward(
+        RH, rnn.rnn_forward(RX, RH, *rnn_params(1))[1]), match="cache"),
+    case("rnn_jacobians-dict", lambda: rnn.rnn_jacobians({"h": RX}), match="cache"),
+    case("to_concatenated-rows", lambda: rnn.to_concatenated(np.zeros((5, 4)), np.zeros((4, 4))),
+         match="weight_hh"),
+    case("to_concatenated-ragged", lambda: rnn.to_concatenated(RAGGED, np.zeros((2, 2))),
+         match="weight_ih"),
+    case("from_concatenated-input-size", lambda: rnn.from_concatenated(np.zeros((5, 9)), None, 9),
+         match="input_size"),
+    case("from_concatenated-string", lambda: rnn.from_concatenated(np.zeros((5, 9)), None, "4"),
+         match="input_size"),
+    case("rnn_step_concat-W", lambda: rnn.rnn_step_concat(RX[:, 0], RH, np.zeros((4, 9))),
+         match="W must"),
+    case("lstm_forward-rnn-weights", lambda: rnn.lstm_forward(RX, None, None, *rnn_params(1)),
+         match="weight_hh"),
+    case("lstm_forward-c0", lambda: rnn.lstm_forward(RX, RH, np.zeros(5), *rnn_params(4)),
+         match="c0"),
+    case("lstm_backward-gru-cache", lambda: rnn.lstm_backward(
+        np.zeros((2, 3, 5)), rnn.gru_forward(RX, None, *rnn_params(3))[1]), match="cache"),
+    case("lstm_step_forward-c_prev", lambda: rnn.lstm_step_forward(
+        RX[:, 0], RH, np.zeros((3, 5)), *rnn_params(4)), match="c_prev"),
+    case("lstm_step_backward-dc", lambda: rnn.lstm_step_backward(
+        RH, rnn.lstm_step_forward(RX[:, 0], RH, RH, *rnn_params(4))[1], np.zeros(5)),
+         match="dc_t"),
+    case("gru_forward-bias_hh", lambda: rnn.gru_forward(RX, RH, *rnn_params(3)[:3], np.zeros(5)),
+         match="bias_hh"),
+    case("gru_forward-form", lambda: rnn.gru_forward(RX, RH, *rnn_params(3), form="cuDNN"),
+         match="form"),
+    case("gru_backward-lstm-cache", lambda: rnn.gru_backward(
+        np.zeros((2, 3, 5)), rnn.lstm_forward(RX, None, None, *rnn_params(4))[1]), match="cache"),
+    case("gru_step_forward-h_prev", lambda: rnn.gru_step_forward(RX[:, 0], np.zeros((2, 3)),
+                                                                 *rnn_params(3)), match="h_prev"),
+    case("gru_step_backward-none", lambda: rnn.gru_step_backward(
+        None, rnn.gru_step_forward(RX[:, 0], RH, *rnn_params(3))[1]), match="dh_t"),
+    case("gru_forms_agree-bias", lambda: rnn.gru_forms_agree(*rnn_params(3)[:3], np.zeros(4)),
+         match="bias_hh"),
+    case("gru_flip_update_gate-rnn-weights", lambda: rnn.gru_flip_update_gate(*rnn_params(1)),
+         match="weight_hh"),
     # --- train.py: fit ---------------------------------------------------------------------------
     case("fit-lr-inf", lambda: fit1(lr=float("inf")), match="lr"),
     case("fit-lr-nan", lambda: fit1(lr=float("nan")), match="lr"),
@@ -306,6 +433,24 @@ CASES = [
          match="predictions"),
     case("confusion-num_classes-string", lambda: train.confusion_matrix([1], [0], "3"),
          match="num_classes"),
+    # --- train/experiments.py (notebook 06) -------------------------------------------------------
+    case("weight_norm-none", lambda: train.weight_norm(None), match="model"),
+    case("twin_sgd_runs-lrs-empty", lambda: train.twin_sgd_runs(lambda: nn.Linear(2, 2), pair(),
+                                                                []), match="lrs"),
+    case("twin_sgd_runs-lrs-string", lambda: train.twin_sgd_runs(lambda: nn.Linear(2, 2), pair(),
+                                                                 "0.1"), match="lrs"),
+    case("twin_sgd_runs-make_model-module", lambda: train.twin_sgd_runs(nn.Linear(2, 2), pair(),
+                                                                        [0.1]),
+         match="make_model"),
+    case("twin_sgd_runs-data-numpy", lambda: train.twin_sgd_runs(lambda: nn.Linear(2, 2),
+                                                                 np.zeros((3, 2)), [0.1]),
+         match="data"),
+    case("sgd_experiment-momentum-one", lambda: train.sgd_experiment(
+        lambda: nn.Linear(2, 2), pair(), momentum=1.0, device="cpu"), match="momentum"),
+    case("sgd_experiment-lr-zero", lambda: train.sgd_experiment(
+        lambda: nn.Linear(2, 2), pair(), lr=0, device="cpu"), match="lr"),
+    case("format_runs-empty", lambda: train.format_runs({}), match="runs"),
+    case("format_runs-not-history", lambda: train.format_runs({"a": 1}), match="History"),
     case("confusion-num_classes-zero", lambda: train.confusion_matrix([], [], 0),
          match="num_classes"),
     case("confusion-ragged", lambda: train.confusion_matrix(RAGGED, [1, 2]), match="labels"),
@@ -335,6 +480,52 @@ CASES = [
          match="lr"),
     case("history-unknown-metric", lambda: train.History().append(acc=1.0), match="metrics"),
     case("history-best-empty", lambda: train.History().best("test_acc"), match="test_acc"),
+    case("history-best-bogus", lambda: train.History().best("bogus"), match="metric"),
+    case("fit-step-and-loss_fn", lambda: fit1(step=train.ClassifierStep(),
+                                              loss_fn=nn.functional.cross_entropy),
+         match="loss_fn or step"),
+    case("fit-step-not-callable", lambda: fit1(step="sequence"), match="step"),
+    case("fit-step-returns-float", lambda: fit1(step=lambda m, b, s: 1.0), match="StepOutput"),
+    case("fit-step-returns-vector-loss", lambda: fit1(
+        step=lambda m, b, s: train.StepOutput(m(b[0]).sum(1), len(b[0]))), match="scalar"),
+    case("fit-clip-negative", lambda: fit1(clip_grad_norm=-1.0), match="clip_grad_norm"),
+    case("fit-clip-string", lambda: fit1(clip_grad_norm="1"), match="clip_grad_norm"),
+    case("fit-shuffle-string", lambda: fit1(shuffle="no"), match="shuffle"),
+    case("fit-carry-state-shuffled", lambda: fit1(
+        train.sequence_pairs(torch.arange(41) % 5, 2, 4), model=nn.Embedding(5, 5),
+        step=train.SequenceStep(carry_state=True)), match="shuffle=False"),
+    case("fit-callback-returns-list", lambda: fit1(callback=lambda m, r: [1.0]),
+         match="callback"),
+    case("fit-callback-metric-name", lambda: fit1(callback=lambda m, r: {"bleu": 1.0}),
+         match="callback metrics"),
+    case("sequence_step-targets-1d", lambda: fit1((torch.zeros(4, 3).long(), torch.zeros(4).long()),
+                                                  model=nn.Embedding(5, 5),
+                                                  step=train.SequenceStep()), match="(N, T)"),
+    case("sequence_step-logits-shape", lambda: fit1(
+        (torch.zeros(4, 3).long(), torch.zeros(4, 3).long()),
+        model=nn.Sequential(nn.Embedding(5, 5), nn.Flatten()), step=train.SequenceStep()),
+         match="logits"),
+    case("fit-step-model-rejects-batch", lambda: fit1(
+        (torch.zeros(4, 3).long(), torch.zeros(4, 3).long()), model=nn.Linear(3, 5),
+        step=train.SequenceStep()), match="first train batch"),
+    case("sequence_step-carry-string", lambda: train.SequenceStep(carry_state="yes"),
+         match="carry_state"),
+    case("sequence_step-ignore-float", lambda: train.ClassifierStep(loss_fn="ce"),
+         match="loss_fn"),
+    case("sequence_pairs-too-short", lambda: train.sequence_pairs(torch.arange(8), 2, 4),
+         match="too few"),
+    case("sequence_pairs-float", lambda: train.sequence_pairs(torch.rand(100), 2, 4),
+         match="integer"),
+    case("sequence_pairs-seq_len-zero", lambda: train.sequence_pairs(torch.arange(100), 2, 0),
+         match="seq_len"),
+    case("bleu-strings", lambda: train.bleu(["a b"], [["a b"]]), match="candidates"),
+    case("bleu-lengths", lambda: train.bleu([["a"]], []), match="references"),
+    case("bleu-empty", lambda: train.bleu([], []), match="empty"),
+    case("bleu-reference-string", lambda: train.bleu([["a"]], [["a"]]), match="references"),
+    case("bleu-max_n-zero", lambda: train.bleu([["a"]], [[["a"]]], max_n=0), match="max_n"),
+    case("step_output-in-evaluate", lambda: train.evaluate(
+        nn.Linear(2, 2), pair(), "cpu", step=lambda m, b, s: train.StepOutput(1.0, 2)),
+         match="scalar"),
     # --- viz.py: renderers -----------------------------------------------------------------------
     case("digit-batch-n1hw", lambda: viz.render_digit(fig(), IMAGES[:, None], LABELS),
          match="images"),
@@ -539,6 +730,10 @@ CASES = [
         [[0, 1, 2], [3, 4, 5], [6, 7, 8]]), None),
     case("flashlight_explorer-tiny-image", lambda: widgets.flashlight_explorer(np.zeros((2, 2))),
          match="image"),
+    case("flashlight_explorer-kernel-8x8", lambda: widgets.flashlight_explorer(
+        kernels={"big": np.ones((8, 8))}), match="kernels"),
+    case("flashlight_explorer-kernel-strings", lambda: widgets.flashlight_explorer(
+        kernels={"a": "abc"}), match="kernels"),
     case("kernel_playground-list", lambda: widgets.kernel_playground([PHOTO]), match="images"),
     case("kernel_playground-empty", lambda: widgets.kernel_playground({}), match="images"),
     case("kernel_playground-ragged", lambda: widgets.kernel_playground({"a": RAGGED}),
@@ -578,6 +773,11 @@ CASES = [
     case("mnist_tensors-full-string", lambda: data.mnist_tensors(full="yes"), match="full"),
     case("mnist_tensors-normalize-string", lambda: data.mnist_tensors(normalize="no"),
          match="normalize"),
+    case("coloured_shapes-n-zero", lambda: data.coloured_shapes(0), match="n"),
+    case("coloured_shapes-n-string", lambda: data.coloured_shapes("600"), match="n"),
+    case("coloured_shapes-huge-n", lambda: data.coloured_shapes(10**9), match="n="),
+    case("coloured_shapes-size-small", lambda: data.coloured_shapes(10, size=8), match="size"),
+    case("coloured_shapes-seed-float", lambda: data.coloured_shapes(10, seed=0.5), match="seed"),
     case("load_full-root-number", lambda: data.load_full_dataset("mnist", root=5), match="root"),
     case("load_full-name", lambda: data.load_full_dataset("imagenet"), match="data set"),
     case("verify_data-number", lambda: data.verify_data(5), match="data_dir"),
@@ -600,6 +800,78 @@ CASES = [
     case("damaged-gzip-text", lambda: in_data_dir(
         damaged_data(tmpdir("gzip"), b"\x1f\x8b garbage", name="shakespeare.txt.gz"),
         data.load_text), data.DataIntegrityError, "shakespeare.txt.gz"),
+    # --- transfer --------------------------------------------------------------------------------
+    case("pretrained_mobilenet_v2-missing", lambda: in_weights_dir(
+        tmpdir("weights-missing"), transfer.pretrained_mobilenet_v2), transfer.WeightsUnavailable,
+         "mobilenet_v2-b0353104.pth.*fetch_weights"),
+    case("pretrained_mobilenet_v2-corrupted", lambda: in_weights_dir(
+        tmpdir("weights-bad"), transfer.pretrained_mobilenet_v2, b"not weights"),
+         transfer.WeightsUnavailable, "mobilenet_v2-b0353104.pth.*corrupted"),
+    case("pretrained_resnet18-offline-no-cache", lambda: in_weights_dir(
+        tmpdir("resnet"), transfer.pretrained_resnet18), transfer.WeightsUnavailable, "ResNet-18"),
+    case("imagenet_batch-one-image", lambda: transfer.imagenet_batch(PHOTO), match="images"),
+    case("imagenet_batch-size-zero", lambda: transfer.imagenet_batch(PHOTO[None], size=0),
+         match="size"),
+    case("imagenet_batch-out-of-range", lambda: transfer.imagenet_batch(PHOTO[None] * 300),
+         match="images"),
+    case("predict_imagenet-batch", lambda: transfer.predict_imagenet(PHOTO[None]), match="image"),
+    case("predict_imagenet-top-zero", lambda: transfer.predict_imagenet(PHOTO, top=0),
+         match="top"),
+    case("predict_imagenet-model-string", lambda: transfer.predict_imagenet(PHOTO, model="mobile"),
+         match="model"),
+    case("stage_names-none", lambda: transfer.stage_names(None), match="model"),
+    case("stage_module-unknown", lambda: transfer.stage_module(tiny_cnn(), "fc9"), match="layer"),
+    case("cnn_codes-layer", lambda: transfer.cnn_codes(tiny_cnn(), PHOTO[None], layer="conv9"),
+         match="layer"),
+    case("cnn_codes-empty", lambda: transfer.cnn_codes(tiny_cnn(), np.zeros((0, 8, 8, 3))),
+         match="images"),
+    case("cnn_codes-huge-batch", lambda: transfer.cnn_codes(
+        tiny_cnn(), np.zeros((8000, 2, 2, 3)), size=1024, batch_size=4096), match="batch"),
+    case("cnn_codes-size-string", lambda: transfer.cnn_codes(tiny_cnn(), PHOTO[None], size="64"),
+         match="size"),
+    case("freeze-up_to", lambda: transfer.freeze(tiny_cnn(), up_to="features.3"), match="up_to"),
+    case("unfreeze-none", lambda: transfer.unfreeze(None), match="model"),
+    case("frozen_stages-none", lambda: transfer.frozen_stages("model"), match="model"),
+    case("replace_head-no-linear", lambda: transfer.replace_head(tiny_cnn(), 3),
+         match="linear layer"),
+    case("replace_head-num_classes", lambda: transfer.replace_head(nn.Sequential(
+        nn.Linear(2, 2)), 0), match="num_classes"),
+    case("param_groups-lr", lambda: transfer.param_groups(tiny_cnn(), lr=-1), match="lr"),
+    case("param_groups-decay", lambda: transfer.param_groups(tiny_cnn(), 0.1, decay=2),
+         match="decay"),
+    case("train_linear-nan", lambda: transfer.train_linear(np.full((4, 2), np.nan), [0, 1, 0, 1]),
+         match="codes"),
+    case("train_linear-labels", lambda: transfer.train_linear(np.zeros((4, 2)), [0, 1]),
+         match="labels"),
+    case("train_linear-loss", lambda: transfer.train_linear(np.zeros((2, 2)), [0, 1], loss="hinge"),
+         match="loss"),
+    case("linear_probe-dims", lambda: transfer.linear_probe(
+        np.zeros((2, 2)), [0, 1], np.zeros((2, 3)), [0, 1]), match="test_codes"),
+    case("nearest_codes-k", lambda: transfer.nearest_codes(np.eye(3), 0, k=0), match="k"),
+    case("nearest_codes-index", lambda: transfer.nearest_codes(np.eye(3), 3), match="index"),
+    case("pca_project-dims", lambda: transfer.pca_project(np.eye(3), dims=5), match="dims"),
+    case("load_emoji-split", lambda: transfer.load_emoji("valid"), match="split"),
+    case("load_emoji-style", lambda: transfer.load_emoji("train", style="apple"), match="style"),
+    case("emoji_split-seed", lambda: transfer.emoji_split(-1), match="seed"),
+    case("render_first_filters-gray", lambda: viz.render_first_filters(
+        fig(), np.zeros((4, 1, 3, 3))), match="weight"),
+    case("render_code_space-points", lambda: viz.render_code_space(
+        fig(), np.zeros((3, 4, 4, 3)), np.zeros((3, 3)), [1], [0.5], [0, 1, 0]), match="points"),
+    case("code_space_explorer-codes", lambda: widgets.code_space_explorer(
+        np.zeros((3, 4, 4, 3)), {"codes": np.zeros((2, 5))}, [0, 1, 0]), match="codes"),
+    case("check_new_head-returns-none", lambda: checks.check_new_head(lambda m, k: None),
+         WrongAnswer, "num_classes=8"),
+    case("render_scenario-recommended", lambda: viz.render_scenario(
+        fig(), {"linear": [0.5, 0.6]}, "scratch"), match="recommended"),
+    case("render_scenario-range", lambda: viz.render_scenario(
+        fig(), {"linear": [1.5]}, "linear"), match="accuracies"),
+    case("scenario_explorer-missing-cell", lambda: widgets.scenario_explorer(
+        {("small", "similar"): {"a": [0.5]}, ("large", "different"): {"a": [0.5]}},
+        {("small", "similar"): ("a", ""), ("large", "different"): ("a", "")}), match="results"),
+    case("scenario_explorer-rules", lambda: widgets.scenario_explorer(
+        {("small", "similar"): {"a": [0.5]}}, {("small", "similar"): ("b", "")}), match="rules"),
+    case("check_fine_tune_setup-returns-none", lambda: checks.check_fine_tune_setup(
+        lambda m, u, lr, d: None), WrongAnswer, "optimizer"),
     # --- models ----------------------------------------------------------------------------------
     case("count_parameters-none", lambda: models.count_parameters(None), match="model"),
     case("summary-huge-input", lambda: models.summary(nn.Flatten(), (10**6, 10**6)),
@@ -623,6 +895,10 @@ CASES = [
     case("lenet-float64-input", lambda: models.LeNet5()(torch.zeros(1, 1, 32, 32,
                                                                     dtype=torch.float64)),
          match="dtype"),
+    case("lenet-in_channels-zero", lambda: models.LeNet5(in_channels=0), match="in_channels"),
+    case("lenet-in_channels-string", lambda: models.LeNet5(in_channels="3"), match="in_channels"),
+    case("lenet-grey-input-to-colour", lambda: models.LeNet5(in_channels=3)(
+        torch.zeros(1, 1, 32, 32)), match=r"\(N, 3, 32, 32\)"),
     case("subsampling-size-zero", lambda: models.TrainableSubsampling(6, size=0), match="size"),
     case("subsampling-size-string", lambda: models.TrainableSubsampling(6, size="2"),
          match="size"),
@@ -649,6 +925,8 @@ CASES = [
     case("plain_net-activation", lambda: models.plain_net(4, activation="gelu"),
          match="activation"),
     case("residual_net-odd", lambda: models.residual_net(5), match="depth"),
+    case("residual_net-zero-init-not-bool", lambda: models.residual_net(4, zero_init_residual=1),
+         match="zero_init_residual"),
     case("residual_net-huge-classes", lambda: models.residual_net(4, num_classes=10**9),
          match="num_classes"),
     case("count_weight_layers-none", lambda: models.count_weight_layers(None), match="Module"),
@@ -739,6 +1017,51 @@ CASES = [
         lambda *a: (np.array([1, 2]), np.array([1, 2]), 3)), WrongAnswer, "n=224"),
     case("check_conv_layer_stats-none", lambda: checks.check_conv_layer_stats(lambda *a: None),
          WrongAnswer, "n=224"),
+    # notebook 05: LeNet-5 as an nn.Module, a training loop, a colour LeNet
+    case("check_lenet_module-instance", lambda: checks.check_lenet_module(lambda: nn.Linear(2, 2)),
+         WrongAnswer, "MyLeNet"),
+    case("check_lenet_module-none", lambda: checks.check_lenet_module(lambda: None),
+         WrongAnswer, "nn.Module"),
+    case("check_training_loop-none", lambda: checks.check_training_loop(lambda *a, **k: None),
+         WrongAnswer, "never called the model"),
+    case("check_training_loop-raises", lambda: checks.check_training_loop(
+        raises(RuntimeError("boom"))), WrongAnswer, "train_model.*RuntimeError"),
+    case("check_colour_lenet-string", lambda: checks.check_colour_lenet(lambda *a, **k: "model"),
+         WrongAnswer, "nn.Module"),
+    # chapter 1's questions, the max-pool backward exercise and the gradient check (notebooks 01-04)
+    case("check_cnn_parameters-string", lambda: checks.check_cnn_parameters(lambda: "9098"),
+         WrongAnswer, "whole number"),
+    case("check_cnn_parameters-array", lambda: checks.check_cnn_parameters(lambda: np.ones(3)),
+         WrongAnswer, "whole number"),
+    case("check_flip_factors-ragged", lambda: checks.check_flip_factors(lambda: [[1], [1, 2]]),
+         WrongAnswer, "4 numbers"),
+    case("check_flip_factors-strings", lambda: checks.check_flip_factors(lambda: list("abcd")),
+         WrongAnswer, "4 numbers"),
+    case("check_rows_lost-none", lambda: checks.check_rows_lost(lambda: None), WrongAnswer,
+         "whole numbers"),
+    case("check_rows_lost-floats", lambda: checks.check_rows_lost(lambda: [0.5, 1, 0, 1]),
+         WrongAnswer, "ResNet"),
+    case("check_centre_gradient-dict", lambda: checks.check_centre_gradient(lambda: {"a": 4}),
+         WrongAnswer, "two whole numbers"),
+    case("check_maxpool_backward-strings", lambda: checks.check_maxpool_backward(
+        lambda d, x, *a: np.full(x.shape, "a")), WrongAnswer, "case 1"),
+    case("check_maxpool_backward-signature", lambda: checks.check_maxpool_backward(
+        lambda d, x: x), WrongAnswer, "case 1.*TypeError"),
+    case("numerical_gradient-not-callable", lambda: checks.numerical_gradient(3, np.ones(2)),
+         match="f must be"),
+    case("numerical_gradient-strings", lambda: checks.numerical_gradient(np.sum, ["a", "b"]),
+         match="x"),
+    case("numerical_gradient-huge", lambda: checks.numerical_gradient(np.sum, np.ones(10**6)),
+         match="x has"),
+    case("numerical_gradient-vector-f", lambda: checks.numerical_gradient(lambda v: v, np.ones(2)),
+         match="f must return one real number"),
+    case("numerical_gradient-eps", lambda: checks.numerical_gradient(np.sum, np.ones(2), eps=0),
+         match="eps"),
+    case("grad_check-shape", lambda: checks.grad_check(np.sum, np.ones(3), np.ones(2)),
+         match="grad has shape"),
+    case("grad_check-none", lambda: checks.grad_check(np.sum, np.ones(3), None), match="grad"),
+    case("grad_check-tol", lambda: checks.grad_check(np.sum, np.ones(3), np.ones(3), tol="1"),
+         match="tol"),
     case("expect_shape-none", lambda: checks.expect_shape(None, (2, 2)), WrongAnswer,
          "NoneType"),
     case("expect_shape-list", lambda: checks.expect_shape([[1, 2]], (2, 2)), WrongAnswer, "list"),
@@ -783,7 +1106,8 @@ def test_there_are_many_cases_covering_every_public_module():
 NO_CASE_NEEDED = {  # public names without arguments to get wrong, or exercised by the tests below
     "stub_error", "checker", "call_student", "WrongAnswer", "data_dir", "DataIntegrityError",
     "DatasetUnavailable", "Summary", "SummaryRow", "demo_apps", "param_growth_explorer",
-    "flashlight_demo_grid", "Result"}
+    "flashlight_demo_grid", "Result",
+    "WeightsUnavailable", "LinearOnCodes", "weights_dir", "weights_path", "imagenet_classes"}
 
 
 def _names(code, out):
@@ -802,7 +1126,8 @@ def test_every_public_function_has_a_bad_input_case():
     for helper in (fit1, pair, in_data_dir):
         _names(helper.__code__, used)
     missing = [f"{module.__name__}.{name}"
-               for module in (checks, conv, data, models, pooling, train, viz, widgets)
+               for module in (checks, conv, data, models, pooling, rnn, train, transfer, viz,
+                              widgets)
                for name in module.__all__
                if callable(getattr(module, name)) and name not in used | NO_CASE_NEEDED]
     assert not missing, f"public functions without a bad-input case: {missing}"
@@ -862,7 +1187,11 @@ def test_float32_tolerance_is_float32_not_float64():
     checks.check_to_unit_range, checks.check_neuron_weights, checks.check_pool2d,
     checks.check_conv2d_naive, checks.check_output_size, checks.check_lenet_sizes,
     checks.check_conv_params, checks.check_trainable_subsampling, checks.check_alexnet_step,
-    checks.check_conv_layer_stats], ids=lambda c: c.__name__)
+    checks.check_conv_layer_stats, checks.check_cnn_parameters, checks.check_flip_factors,
+    checks.check_rows_lost, checks.check_centre_gradient, checks.check_maxpool_backward,
+    checks.check_lenet_module, checks.check_training_loop, checks.check_colour_lenet,
+    checks.check_new_head, checks.check_fine_tune_setup],
+    ids=lambda c: c.__name__)
 def test_every_checker_answers_three_ways(checker, capsys):
     checker(stub)                                                      # untouched stub
     assert capsys.readouterr().out.startswith("Not done yet")

@@ -6,7 +6,8 @@ in this module.
 * ``test_start_here_in_jupyterlab_and_live_slides``, end to end: open
   ``notebooks/00_start_here.ipynb``, clear its outputs, run all cells from the Run menu, move the
   first slider of its explorer and see the picture change, start the live slides
-  (jupyterlab-deck, from the notebook toolbar), find the same widget on its slide, move the slider
+  (jupyterlab-slideshow, from the notebook toolbar), find the same widget on its slide, check that
+  the slide's speaker note is not on screen (the live deck hides notes cells), move the slider
   there too, and leave the deck.
 * ``test_every_control_moves_its_explorer``, once per explorer: a generated gallery notebook shows
   every explorer of ``course_utils.widgets.demo_apps()`` (tests/test_widgets.py makes sure every
@@ -18,8 +19,9 @@ Sliders are moved with the keyboard (focus the handle, then ArrowRight / ArrowLe
 Home in the deck, whose arrows turn slides): deterministic, unlike mouse drags. Along the way
 nothing may show an error: no error output, no traceback on stderr, no "Error displaying widget"
 / "model not found", no uncaught exception in the page, and no news pop-up over the slides (the
-shipped settings, ``jupyter/overrides.json``, turn it off). jupyterlab-deck 0.2 never shows a
-cell whose slide type is the explicit ``"-"``: such a notebook fails here with that hint.
+shipped settings, ``jupyter/overrides.json``, turn it off). jupyterlab-slideshow (0.3.4, as
+jupyterlab-deck 0.2 before it) never shows a cell whose slide type is the explicit ``"-"``: such a
+notebook fails here with that hint (tools/deck_compat.py).
 
 Everything runs in a temporary directory: a copy of ``notebooks/`` (the committed notebooks are
 never touched), its own Jupyter config, runtime, settings and workspace folders, the course's
@@ -498,6 +500,16 @@ class Steps:
         return False
 
 
+def next_notes_cell(nb, after: int) -> int:
+    """Index of the notes cell on the same slide as cell ``after`` (its speaker note): the first
+    notes cell after it, with only continuing cells (no slide type) between."""
+    types = [(c.metadata.get("slideshow") or {}).get("slide_type") for c in nb.cells]
+    notes = [i for i in range(after + 1, len(types)) if types[i] == "notes"]
+    assert notes and all(types[i] is None for i in range(after + 1, notes[0])), (
+        f"{NOTEBOOK}: the test expects a notes cell on the slide of cell {after} (the explorer)")
+    return notes[0]
+
+
 # --- the end-to-end test: notebook 00, Run All, and the live slides -------------------------------
 
 def test_start_here_in_jupyterlab_and_live_slides(lab, browser):
@@ -521,6 +533,14 @@ def test_start_here_in_jupyterlab_and_live_slides(lab, browser):
             press_slider(page, app_sel, slider, end_key(slider), deadline, "notebook")
             page.screenshot(path=str(ARTIFACTS / "browser-notebook-widget.png"))
 
+            step("the speaker note after the explorer is shown in the notebook")
+            shown_at = page.evaluate("(sel) => Array.from(document.querySelectorAll("
+                                     "'.jp-NotebookPanel .jp-Cell')).findIndex("
+                                     "c => c.querySelector(sel))", app_sel)
+            note = next_notes_cell(nbformat.read(committed, as_version=4), shown_at)
+            note_cell = page.locator(".jp-NotebookPanel .jp-Cell").nth(note)
+            assert note_cell.is_visible(), f"cell {note} (its speaker note) is not in the notebook"
+
             step("start the deck on the explorer's slide")
             widget_cell = page.locator(".jp-CodeCell").filter(
                 has=page.locator(".course-app")).first
@@ -538,9 +558,14 @@ def test_start_here_in_jupyterlab_and_live_slides(lab, browser):
                 hidden = hidden_in_deck(nbformat.read(committed, as_version=4))
                 raise AssertionError(
                     "the deck is on but the explorer is not on screen"
-                    + (f": cells {hidden} have slide_type '-', which jupyterlab-deck 0.2 never "
+                    + (f": cells {hidden} have slide_type '-', which jupyterlab-slideshow never "
                        f"shows; run python tools/deck_compat.py notebooks/{NOTEBOOK}"
                        if hidden else "")) from None
+
+            step("the slide's speaker note is not shown")  # README.md: the live deck hides notes
+            assert note_cell.is_hidden(), (
+                f"cell {note} (slide type notes) is on screen in the live deck; README.md says "
+                "the deck hides speaker notes: update it")
 
             step("move the slider in the deck")  # End/Home: the deck turns slides on arrows
             slider = page.locator(app_sel).first.locator(".widget-slider").first

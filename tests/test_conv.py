@@ -8,12 +8,14 @@ from course_utils.conv import (
     benchmark_conv2d,
     conv2d,
     conv2d_backward,
+    conv2d_forward,
     conv2d_naive,
     convolve2d,
     correlate2d,
-    fixing_padding,
     output_size,
+    padding_to_read_all,
     same_padding,
+    unread_rows,
 )
 
 TOL = dict(rtol=1e-10, atol=1e-10)
@@ -111,6 +113,26 @@ def test_conv2d_backward_matches_autograd(seed):
     np.testing.assert_allclose(db, bt.grad.numpy(), **TOL)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_conv2d_forward_and_backward_with_the_cache_match_autograd(seed):
+    """The course's convention: forward -> (out, cache), backward(dout, cache) -> (dx, dw, db); the
+    older form backward(dout, x, w, stride, padding) gives the very same arrays."""
+    x, w, b, stride, padding = random_case(np.random.default_rng(500 + seed))
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    out_t = F.conv2d(xt, wt, bt, stride=stride, padding=padding)
+    dout = np.random.default_rng(seed).standard_normal(tuple(out_t.shape))
+    out_t.backward(torch.from_numpy(dout))
+    out, cache = conv2d_forward(x, w, b, stride, padding)
+    np.testing.assert_allclose(out, out_t.detach().numpy(), **TOL)
+    assert np.array_equal(out, conv2d(x, w, b, stride, padding))
+    grads = conv2d_backward(dout, cache)
+    for got, want in zip(grads, (xt.grad, wt.grad, bt.grad)):
+        np.testing.assert_allclose(got, want.numpy(), **TOL)
+    assert grads.dx is grads[0] and grads._fields == ("dx", "dw", "db")
+    for new, old in zip(grads, conv2d_backward(dout, x, w, stride, padding)):
+        assert np.array_equal(new, old)
+
+
 def test_conv2d_backward_finite_differences():
     rng = np.random.default_rng(7)
     x, w = rng.standard_normal((2, 2, 5, 6)), rng.standard_normal((3, 2, 3, 2))
@@ -137,20 +159,63 @@ def test_output_size_matches_nn_conv2d(n, f, s, p):
         shape = layer(torch.zeros(1, 1, n, n + 3)).shape
     assert output_size(n, f, s, p) == shape[2]
     assert output_size(n + 3, f, s, p) == shape[3]
-    if (n - f + 2 * p) % s == 0:
-        assert output_size(n, f, s, p, strict=True) == shape[2]
-    else:
-        fix = fixing_padding(n, f, s, p)
-        with pytest.raises(ValueError, match=r"not an integer") as e:
+
+
+def torch_unread_rows(n, f, s, p):
+    """The oracle: input rows whose gradient through a conv with an all-ones (f, 1) kernel is 0,
+    i.e. that no window reads (autograd, not our arithmetic)."""
+    x = torch.ones(1, 1, n, 1, dtype=torch.float64, requires_grad=True)
+    F.conv2d(x, torch.ones(1, 1, f, 1, dtype=torch.float64), stride=(s, 1),
+             padding=(p, 0)).sum().backward()
+    return int((x.grad[0, 0, :, 0] == 0).sum())
+
+
+SMALL = [(n, f, s, p) for n in range(1, 13) for f in range(1, 8) for s in range(1, 8)
+         for p in range(0, 5) if f <= n + 2 * p]
+
+
+def test_unread_rows_and_strict_match_autograd():
+    """For every small n, f, s, p: strict raises exactly when a row of real input is never read,
+    the message says how many, and the padding it proposes reads everything (a brute force over
+    paddings says it is the smallest)."""
+    raised = 0
+    for n, f, s, p in SMALL:
+        lost = torch_unread_rows(n, f, s, p)
+        assert unread_rows(n, f, s, p) == lost, (n, f, s, p)
+        if s <= f:   # only the floor loses rows, at the end: the formula of the teaching review
+            assert lost == max(0, (n - f + 2 * p) % s - p), (n, f, s, p)
+        if not lost:
+            assert output_size(n, f, s, p, strict=True) == output_size(n, f, s, p)
+            assert padding_to_read_all(n, f, s, p) == p
+            continue
+        raised += 1
+        with pytest.raises(ValueError, match=rf"no window reads (the last )?{lost} row") as e:
             output_size(n, f, s, p, strict=True)
-        if fix is None:
-            assert "No padding fixes it" in str(e.value)
-            assert (n - f) % 2 == 1 and s % 2 == 0
-        else:
-            assert f"p={fix}" in str(e.value)
-            assert fix >= p and (n - f + 2 * fix) % s == 0
-            assert all((n - f + 2 * q) % s for q in range(p, fix))
-            assert output_size(n, f, s, fix, strict=True) >= 1
+        fix = padding_to_read_all(n, f, s, p)
+        if s > f:
+            assert fix is None and f"stride of at most {f}" in str(e.value)
+            continue
+        search = [q for q in range(p, p + 2 * s + 2) if torch_unread_rows(n, f, s, q) == 0]
+        assert fix == search[0], (n, f, s, p)
+        assert f"padding p={fix} " in str(e.value) and f"f={f + lost};" in str(e.value)
+        assert torch_unread_rows(n, f + lost, s, p) == 0      # the window it proposes reads all
+        r = (n - f + 2 * p) % s                                 # and so does padding the end only
+        assert torch_unread_rows(n + s - r, f, s, p) == 0 and f"(0, {s - r}, 0, {s - r})" in str(e.value)
+        if p <= f // 2:                                         # pooling's ceil_mode reads them
+            pool = torch.nn.AvgPool2d((f, 1), (s, 1), (p, 0), ceil_mode=True)
+            x = torch.ones(1, 1, n, 1, dtype=torch.float64, requires_grad=True)
+            pool(x).sum().backward()
+            assert (x.grad != 0).all(), (n, f, s, p)
+    assert raised > 100
+
+
+def test_strict_is_harmless_for_padding_rows():
+    """The teaching review's case: ResNet's stem leaves a row of padding, not of input."""
+    assert output_size(224, 7, 2, 3, strict=True) == 112
+    assert output_size(224, 3, 2, 1, strict=True) == 112     # every 3x3/2/p1 layer on even inputs
+    assert (224 - 7 + 6) % 2 == 1 and torch_unread_rows(224, 7, 2, 3) == 0
+    with pytest.raises(ValueError, match="no window reads the last 1 row"):
+        output_size(7, 3, s=3, strict=True)
 
 
 def test_same_padding_keeps_the_size():
@@ -221,10 +286,15 @@ def test_output_size_bad_input(args, match):
 
 
 def test_output_size_strict_messages():
-    with pytest.raises(ValueError, match=r"4/3 is not an integer.*Padding p=1 fixes it"):
+    with pytest.raises(ValueError, match=r"4/3 is rounded down.*Fixes: padding p=1 \(output 3\); "
+                       r"a window f=4;.*F\.pad\(x, \(0, 2, 0, 2\)\).*ceil_mode=True"):
         output_size(7, 3, 3, strict=True)
-    with pytest.raises(ValueError, match=r"No padding fixes it with stride 2.*n - f = 5 is odd"):
-        output_size(8, 3, 2, strict=True)
+    with pytest.raises(ValueError, match=r"5/2 is rounded down.*padding p=1 \(output 4\)"):
+        output_size(8, 3, 2, strict=True)       # the row p=1 leaves over is padding
+    assert output_size(8, 3, 2, 1, strict=True) == 4
+    with pytest.raises(ValueError, match=r"no window reads 3 row.*stride s=2 is larger than the "
+                       r"window f=1"):
+        output_size(7, 1, 2, strict=True)
     assert output_size(7, 3, 2, strict=True) == 3
 
 

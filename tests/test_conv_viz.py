@@ -67,16 +67,38 @@ def test_activation_maps():
 
 @pytest.mark.parametrize("n,f,s,p,warn", [(7, 3, 1, 0, False), (7, 3, 3, 0, True),
                                           (8, 3, 2, 0, True), (7, 3, 3, 1, False),
-                                          (3, 7, 1, 2, False)])
+                                          (3, 7, 1, 2, False), (8, 3, 2, 1, False),
+                                          (24, 7, 2, 3, False), (7, 1, 2, 0, True)])
 def test_stride_padding_title(n, f, s, p, warn):
+    """A warning exactly when input is never read (output_size(strict=True) raises)."""
     fig = draw(render_stride_padding, n=n, f=f, s=s, p=p)
     title = fig.axes[0].get_title(loc="left")
     assert f"→  {(n - f + 2 * p) // s + 1}×" in title
     assert ("⚠" in title) == warn
-    if (n, f, s) == (7, 3, 3) and warn:
-        assert "Padding p=1 fixes it" in title
-    if (n, f, s) == (8, 3, 2):
-        assert "No padding fixes it" in title
+    if (n, f, s) in ((7, 3, 3), (8, 3, 2)) and warn:
+        assert "Padding p=1 fixes it" in title    # (8, 3, 2): the row p=1 leaves over is padding
+    if (n - f + 2 * p) % s and not warn:
+        assert "but harmless" in title
+    if s > f:
+        assert "Use a stride of at most 1" in title
+
+
+def test_flashlight_explorer_counts_the_positions_of_any_kernel_size():
+    from course_utils.widgets import flashlight_explorer
+
+    x = flashlight_demo_grid()                                    # 7x7
+    for k, positions in ((np.ones((2, 2)), 36), (np.ones((5, 5)), 9), (np.ones((1, 4)), 28)):
+        app = flashlight_explorer(x, kernels={"k": k})
+        assert app.controls["step"].max == positions - 1
+        assert app.set(step=positions - 1).kind == "figure"
+    app = flashlight_explorer(x, kernels={"3x3": kernel("identity"), "2x2": np.ones((2, 2))})
+    assert app.controls["step"].max == 35                         # the larger count
+    r = app.set(kernel_name="3x3", step=30)
+    assert r.kind == "message" and "25 positions" in r.message
+    with pytest.raises(ValueError, match="1x1 to 7x7"):
+        flashlight_explorer(x, kernels={"big": np.ones((8, 8))})
+    with pytest.raises(ValueError, match="too small for the 5×5 kernel"):
+        flashlight_explorer(np.zeros((4, 4)), kernels={"k": np.ones((5, 5))})
 
 
 def test_stride_padding_window_too_large():

@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # A cell that continues the current slide has no slide type (nbformat's default "-"); an explicit
-# "-" hides the cell in jupyterlab-deck 0.2 (tools/deck_compat.py removes it).
+# "-" hides the cell in jupyterlab-slideshow 0.3.4, as in jupyterlab-deck 0.2 (tools/deck_compat.py removes it).
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", None}
 ids = [p.name for p in NOTEBOOKS]
 

@@ -1,6 +1,6 @@
 """course_utils.models.depth: the plain/residual builders against functional torch oracles, their
 depths and parameter counts against the formulas, gradient norms against autograd, AlexNet (2012)
-against the paper's numbers; notebook 06's renderers and checker."""
+against the paper's numbers; notebook 07's renderers and checker."""
 import numpy as np
 import pytest
 import torch
@@ -205,6 +205,16 @@ def test_render_param_bars_draws_one_bar_per_weight_layer(what, log):
     assert "FC share" in fig.axes[0].get_title()
 
 
+def test_render_param_bars_shares_the_x_axis_and_numbers_the_layers():
+    fig = Figure()
+    render_param_bars(fig, _summaries(), log=True, sharex=True, labels="numbered")
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert names[0] == "conv1" and names[-1] == "fc8"
+    with pytest.raises(ValueError, match="labels"):
+        render_param_bars(Figure(), _summaries(), labels="paper")
+
+
 def test_render_param_bars_rejects_nonsense():
     with pytest.raises(ValueError, match="what"):
         render_param_bars(Figure(), _summaries(), what="flops")
@@ -254,3 +264,29 @@ def test_check_conv_layer_stats(capsys):
 
     check_conv_layer_stats(stub)
     assert capsys.readouterr().out.startswith("Not done yet")
+
+
+def test_alexnet2012_lrn_is_the_papers_formula():
+    """Krizhevsky et al. (2012), section 3.3: b_i = a_i / (k + alpha * sum_{j=i-n/2}^{i+n/2} a_j^2)^beta
+    with k = 2, n = 5, alpha = 1e-4, beta = 0.75 (the sum over neighbouring maps, not divided by n)."""
+    lrn = AlexNet2012().features[2]
+    a = np.random.default_rng(0).standard_normal((2, 9, 4, 4)) * 30
+    want = np.empty_like(a)
+    for i in range(a.shape[1]):
+        window = a[:, max(0, i - 2):i + 3]
+        want[:, i] = a[:, i] / (2 + 1e-4 * (window ** 2).sum(axis=1)) ** 0.75
+    got = lrn(torch.from_numpy(a)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("norm", [None, "batch"])
+def test_residual_net_zero_init_residual_starts_as_its_stem_and_head(norm):
+    """Every block is the identity at the start: the output is the head applied to the stem's."""
+    torch.manual_seed(0)
+    net = residual_net(10, width=4, norm=norm, init="he", pool=2, zero_init_residual=True).eval()
+    x = torch.randn(3, 1, 8, 8)
+    stem, head = net[:3], net[-3:]
+    assert all(isinstance(m, BasicBlock) for m in net[3:-3]) and len(net[3:-3]) == 4
+    torch.testing.assert_close(net(x), head(stem(x)))
+    with pytest.raises(ValueError, match="zero_init_residual"):
+        residual_net(4, zero_init_residual=1)

@@ -1,13 +1,17 @@
-"""The environment files agree: pyproject.toml, environment.yml (conda-forge) and
-binder/environment.yml list the same packages with the same version ranges, none pinned exactly;
-Binder installs the course and its JupyterLab settings; the settings override is valid."""
+"""The environment files agree with pyproject.toml: environment.yml (students) and
+binder/environment.yml (Binder, CPU-only PyTorch) list the run-time dependencies, environment-dev.yml
+(contributors) those and the "dev" extra, all with the same version ranges and none pinned
+exactly; every third-party module that tests/ and tools/ import is declared; Binder installs the
+course and its JupyterLab settings; the settings override is valid."""
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -33,20 +37,28 @@ CONDA_ONLY = {"pip"}
 BINDER_VARIANTS = {"pytorch": "pytorch-cpu"}
 SPEC_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*?)\s*$")
 
+ENV = ROOT / "environment.yml"
+DEV_ENV = ROOT / "environment-dev.yml"
+BINDER_ENV = ROOT / "binder" / "environment.yml"
+# each file: (the pyproject.toml groups it holds, the conda variants it uses)
+ENV_FILES = {ENV: (("run",), {}), DEV_ENV: (("run", "dev"), {}),
+             BINDER_ENV: (("run",), BINDER_VARIANTS)}
+
 
 def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def pyproject_requirements() -> dict[str, SpecifierSet]:
-    """{conda-forge name: specifier} for every dependency, the dev extra included."""
+def pyproject_requirements(groups=("run", "dev")) -> dict[str, SpecifierSet]:
+    """{conda-forge name: specifier} of the run-time dependencies ("run") and/or the dev extra."""
     project = pyproject()["project"]
-    reqs = list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
+    reqs = {"run": project["dependencies"], "dev": project["optional-dependencies"]["dev"]}
     out = {}
-    for text in reqs:
-        req = Requirement(text)
-        name = canonicalize_name(req.name)
-        out[PYPI_TO_CONDA.get(name, name)] = req.specifier
+    for group in groups:
+        for text in reqs[group]:
+            req = Requirement(text)
+            name = canonicalize_name(req.name)
+            out[PYPI_TO_CONDA.get(name, name)] = req.specifier
     return out
 
 
@@ -69,57 +81,97 @@ def conda_requirements(path: Path) -> dict[str, SpecifierSet]:
     return out
 
 
-ENV = ROOT / "environment.yml"
-BINDER_ENV = ROOT / "binder" / "environment.yml"
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
 
 
-def test_environment_uses_conda_forge_only():
-    for path in (ENV, BINDER_ENV):
-        env = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert env["channels"] == ["conda-forge"], (
-            f"{path.name}: channels must be just conda-forge (mixing in 'defaults' breaks solves)")
-        assert "nodefaults" not in env["channels"]
+@pytest.mark.parametrize("path", ENV_FILES, ids=rel)
+def test_environment_uses_conda_forge_only(path):
+    env = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert env["channels"] == ["conda-forge"], (
+        f"{rel(path)}: channels must be just conda-forge (mixing in 'defaults' breaks solves)")
 
 
-@pytest.mark.parametrize("name", sorted(pyproject_requirements()))
-def test_every_pyproject_dependency_is_in_environment_yml(name):
-    conda = conda_requirements(ENV)
-    assert name in conda, (f"pyproject.toml depends on {name} (conda-forge name) but environment.yml "
-                           "does not list it; add it, or map its PyPI name in PYPI_TO_CONDA")
-    assert conda[name] == pyproject_requirements()[name], (
-        f"{name}: environment.yml says {conda[name] or 'any version'}, pyproject.toml says "
-        f"{pyproject_requirements()[name] or 'any version'}; use the same range")
+def test_student_and_dev_environments_have_different_names():
+    names = {rel(p): yaml.safe_load(p.read_text(encoding="utf-8"))["name"] for p in (ENV, DEV_ENV)}
+    assert len(set(names.values())) == 2, f"one would replace the other: {names}"
 
 
-def test_environment_yml_lists_nothing_else():
-    conda, pypi = conda_requirements(ENV), pyproject_requirements()
-    extra = set(conda) - set(pypi) - CONDA_ONLY - {"python"}
-    assert not extra, f"environment.yml lists {sorted(extra)}, which pyproject.toml does not"
-
-
-def test_python_version_matches_requires_python():
-    required = SpecifierSet(pyproject()["project"]["requires-python"])
-    for path in (ENV, BINDER_ENV):
-        assert conda_requirements(path).get("python") == required, (
-            f"{path.name}: python must be {required} as in pyproject.toml's requires-python")
-
-
-def test_binder_environment_matches_environment_yml():
-    main, binder = conda_requirements(ENV), conda_requirements(BINDER_ENV)
-    expected = {BINDER_VARIANTS.get(name, name): spec for name, spec in main.items()}
-    missing = sorted(set(expected) - set(binder))
-    extra = sorted(set(binder) - set(expected))
-    assert not missing and not extra, f"binder/environment.yml: missing {missing}, extra {extra}"
+@pytest.mark.parametrize("path", ENV_FILES, ids=rel)
+def test_environment_file_matches_pyproject(path):
+    """Exactly the packages of its pyproject.toml groups, under their conda-forge names (and
+    variants), with the same ranges; plus pip and python."""
+    groups, variants = ENV_FILES[path]
+    expected = {variants.get(name, name): spec
+                for name, spec in pyproject_requirements(groups).items()}
+    conda = conda_requirements(path)
+    listed = set(conda) - CONDA_ONLY - {"python"}
+    missing, extra = sorted(set(expected) - listed), sorted(listed - set(expected))
+    what = " and the dev extra" if "dev" in groups else " (not the dev extra)"
+    assert not missing and not extra, (
+        f"{rel(path)} must list pyproject.toml's [project] dependencies{what}: missing {missing} "
+        f"(conda-forge names; map a PyPI name in PYPI_TO_CONDA), extra {extra}")
     for name, spec in expected.items():
-        assert binder[name] == spec, f"binder/environment.yml: {name}{binder[name]} vs {spec}"
+        assert conda[name] == spec, (f"{name}: {rel(path)} says {conda[name] or 'any version'}, "
+                                     f"pyproject.toml says {spec or 'any version'}; use the same range")
+    assert CONDA_ONLY <= set(conda), f"{rel(path)}: list {sorted(CONDA_ONLY - set(conda))}"
 
 
-@pytest.mark.parametrize("path", ["pyproject.toml", "environment.yml", "binder/environment.yml"])
+@pytest.mark.parametrize("path", ENV_FILES, ids=rel)
+def test_python_version_matches_requires_python(path):
+    required = SpecifierSet(pyproject()["project"]["requires-python"])
+    assert conda_requirements(path).get("python") == required, (
+        f"{rel(path)}: python must be {required} as in pyproject.toml's requires-python")
+
+
+@pytest.mark.parametrize("path", ["pyproject.toml", *map(rel, ENV_FILES)])
 def test_nothing_is_pinned_exactly(path):
     text = (ROOT / path).read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
     pinned = [ln.strip() for ln in lines if "==" in ln or "===" in ln]
     assert not pinned, f"{path}: exact pins {pinned}; use ranges (>=, <) so users get fixes"
+
+
+# --- what the tests and tools import is declared -------------------------------------------------
+
+def imported_modules(paths) -> dict[str, set[str]]:
+    """{top-level module: files importing it} over the absolute imports in ``paths`` (anywhere in
+    a file: a fallback such as ``import tomli`` counts too)."""
+    found: dict[str, set[str]] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(rel(path))
+    return found
+
+
+def test_every_third_party_import_of_the_tests_and_tools_is_declared():
+    """pip install -e '.[dev]' (and environment-dev.yml) must bring every module that tests/,
+    tools/ and conftest.py import: declared in [project] dependencies or the dev extra."""
+    files = sorted((ROOT / "tests").rglob("*.py")) + sorted((ROOT / "tools").rglob("*.py"))
+    files.append(ROOT / "conftest.py")
+    first_party = {"course_utils", "conftest"} | {p.stem for p in files}
+    modules = {m: f for m, f in imported_modules(files).items()
+               if m not in sys.stdlib_module_names and m not in first_party}
+    project = pyproject()["project"]
+    declared = {canonicalize_name(Requirement(text).name)
+                for text in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    providers = metadata.packages_distributions()  # import name -> distributions (installed)
+    undeclared = {}
+    for module, where in sorted(modules.items()):
+        dists = {canonicalize_name(d) for d in providers.get(module, [module])}
+        if not dists & declared:
+            undeclared[module] = (sorted(dists), sorted(where))
+    assert not undeclared, ("imported but not declared in pyproject.toml (add to the dev extra, and "
+                            f"to environment-dev.yml): {undeclared}")
+    assert {"yaml", "jsonschema", "tomli", "packaging", "playwright"} <= set(modules), (
+        "the scan misses imports it should see", sorted(modules))
 
 
 def test_binder_post_build_installs_the_course_and_settings():

@@ -26,6 +26,8 @@ PROMISED = {
     "course_utils.conv": ["KERNELS", "output_size", "fixing_padding", "same_padding", "correlate2d",
                           "convolve2d", "conv2d_naive", "conv2d", "conv2d_backward",
                           "benchmark_conv2d", "kernel"],
+    "course_utils.rnn": ["rnn_forward", "rnn_backward", "rnn_step_forward", "lstm_forward",
+                         "gru_forward", "to_concatenated", "from_concatenated"],
     "course_utils.pooling": ["POOL_MODES", "pool2d", "pool2d_backward", "pool_output_size",
                              "flatten", "relu", "linear", "linear_backward", "parameter_counts"],
     "course_utils.viz": ["render_history", "render_momentum", "render_pooling",

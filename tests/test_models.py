@@ -175,3 +175,26 @@ def test_summary_rejects_bad_input_shapes(shape):
 def test_count_parameters_rejects_non_modules():
     with pytest.raises(ValueError):
         count_parameters([torch.zeros(3)])
+
+
+@pytest.mark.parametrize("name", ["alexnet", "vgg16", "resnet18"])
+def test_summary_multiply_adds_match_torch_flop_counter(name):
+    """Oracle: torch.utils.flop_counter counts 2 FLOPs per multiply-add of every conv and matmul."""
+    import torchvision
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.device("meta"):
+        model = getattr(torchvision.models, name)(weights=None)
+        x = torch.zeros(1, 3, 224, 224)
+    with FlopCounterMode(display=False) as counter:
+        model(x)
+    s = summary(model, (3, 224, 224))
+    assert 2 * s.total_macs == counter.get_total_flops()
+    assert all(r.macs == 0 for r in s.rows if r.kind not in ("Conv2d", "Linear"))
+
+
+def test_summary_multiply_adds_of_a_grouped_conv_and_a_linear_layer():
+    model = nn.Sequential(nn.Conv2d(4, 6, 3, groups=2), nn.Flatten(), nn.Linear(6 * 3 * 3, 5))
+    s = summary(model, (4, 5, 5))
+    assert [r.macs for r in s.rows] == [6 * 3 * 3 * (2 * 3 * 3), 0, 5 * 54]
+    assert s.total_macs == 972 + 270

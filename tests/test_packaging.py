@@ -1,10 +1,13 @@
 """A non-editable install works: the wheel carries every package and the shipped data, and an
-installed copy (not the source tree) loads the data and runs notebook 00.
+installed copy (not the source tree) loads the data and runs notebook 00. The version is written
+once, in course_utils/__init__.py, and the wheel and the installed copy report it.
 
 The wheel is built with the environment's own setuptools (--no-build-isolation): nothing is
 downloaded at test time.
 """
+import ast
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -53,6 +56,59 @@ def _env(site: Path) -> dict:
     env.pop("COURSE_DATA_DIR", None)
     env["PYTHONPATH"] = os.pathsep.join([str(site), env["PYTHONPATH"]])  # before the editable copy
     return env
+
+
+# --- the version, written once ---------------------------------------------------------------------
+
+VERSION_RE = re.compile(r"""(?:__version__|\bversion)\s*[=:]\s*["']\d""")
+SKIP_DIRS = {".git", ".venv", "build", "dist", "notebooks", "node_modules", "__pycache__"}
+
+
+def source_version() -> str:
+    """course_utils.__version__ as written in the source (read, not imported)."""
+    tree = ast.parse((ROOT / "course_utils" / "__init__.py").read_text(encoding="utf-8"))
+    values = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+              and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
+              and isinstance(node.value, ast.Constant)]
+    assert len(values) == 1, "course_utils/__init__.py must assign __version__ one string literal"
+    return values[0]
+
+
+def test_the_version_is_written_once():
+    """course_utils/__init__.py holds the only literal version; pyproject.toml reads it
+    ([tool.setuptools.dynamic]), so a wheel, an editable install and a checkout agree."""
+    from packaging.version import Version
+
+    Version(source_version())  # a valid version
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in config["project"] and "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "course_utils.__version__"}
+    written = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        for name in files:
+            if Path(name).suffix in {".py", ".toml", ".cfg"}:
+                path = Path(folder) / name
+                text = path.read_text(encoding="utf-8", errors="replace")
+                written += [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}"
+                            for m in VERSION_RE.finditer(text)]
+    assert len(written) == 1 and written[0].startswith("course_utils/__init__.py:"), (
+        f"the version must be written in course_utils/__init__.py only, found: {written}")
+
+
+def test_the_installed_versions_agree(installed):
+    """The wheel, the installed copy's metadata and its course_utils.__version__ all say the
+    source's version."""
+    wheel, site = installed
+    version = source_version()
+    assert wheel.name.startswith(f"course_utils-{version}-"), wheel.name
+    code = ("import course_utils\nfrom importlib.metadata import version\n"
+            "print(course_utils.__file__, course_utils.__version__, version('course-utils'))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=site, env=_env(site),
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    where, module_version, dist_version = run.stdout.split()
+    assert Path(where).is_relative_to(site) and module_version == dist_version == version, run.stdout
 
 
 def test_the_wheel_ships_the_data(installed):

@@ -10,6 +10,7 @@ from course_utils.pooling import (
     linear_backward,
     pool2d,
     pool2d_backward,
+    pool2d_forward,
     pool_output_size,
     relu,
 )
@@ -70,6 +71,26 @@ def test_pool2d_backward_matches_autograd(rng, mode):
                                    err_msg=f"{x.shape} size={size} stride={stride} pad={padding}")
 
 
+@pytest.mark.parametrize("mode", ["max", "avg", "sum"])
+def test_pool2d_forward_and_backward_with_the_cache_match_autograd(rng, mode):
+    """The course's convention: forward -> (out, cache), backward(dout, cache) -> dx; the older
+    form backward(dout, x, size, stride, mode, padding) gives the very same array."""
+    for _ in range(60):
+        x, size, stride, padding = random_case(rng)
+        if mode == "max" and rng.random() < 0.5:  # ties
+            x = rng.integers(0, 3, x.shape).astype(float)
+        xt = torch.from_numpy(x).requires_grad_()
+        out_t = torch_pool(xt, size, stride, mode, padding)
+        dout = rng.standard_normal(tuple(out_t.shape))
+        out_t.backward(torch.from_numpy(dout))
+        out, cache = pool2d_forward(x, size, stride, mode, padding)
+        np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-12, atol=1e-12)
+        assert np.array_equal(out, pool2d(x, size, stride, mode, padding))
+        dx = pool2d_backward(dout, cache)
+        np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+        assert np.array_equal(dx, pool2d_backward(dout, x, size, stride, mode, padding))
+
+
 def test_max_pool_ties_go_to_first_in_row_major_order():
     x = np.array([[3.0, 3.0], [3.0, 1.0]])
     np.testing.assert_array_equal(pool2d_backward(np.ones((1, 1)), x, 2), [[1, 0], [0, 0]])
@@ -94,6 +115,8 @@ def test_2d_and_3d_inputs_pool_the_last_two_axes(rng, mode):
 def test_integer_input_and_dtype():
     x = np.arange(16).reshape(4, 4)
     assert pool2d(x, 2, mode="avg").dtype == np.float64
+    assert pool2d(x, 2, mode="max").dtype == np.float64
+    assert pool2d(x.astype(np.int8), 2).dtype == np.float64      # not float32: one rule
     assert pool2d(x.astype(np.float32), 2).dtype == np.float32
     np.testing.assert_array_equal(pool2d(x, 2), [[5, 7], [13, 15]])
 
@@ -105,6 +128,17 @@ def test_pool_output_size_matches_torch():
                 for p in range(0, k // 2 + 1):
                     got = pool_output_size(n, k, s, p)
                     assert got == F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1]
+                    # strict: raises exactly when some input row gets no gradient (never read)
+                    x = torch.ones(1, 1, n, 1, dtype=torch.float64, requires_grad=True)
+                    F.avg_pool2d(x, (k, 1), (s, 1), (p, 0)).sum().backward()
+                    if (x.grad == 0).any():
+                        with pytest.raises(ValueError, match="no window reads"):
+                            pool_output_size(n, k, s, p, strict=True)
+                    else:
+                        assert pool_output_size(n, k, s, p, strict=True) == got
+    assert pool_output_size(7, 3) == 2 and pool_output_size(7, 3, 2, 1) == 4
+    with pytest.raises(ValueError, match="more than half the window"):
+        pool_output_size(5, 2, 2, 2)       # as pool2d and PyTorch
 
 
 @pytest.mark.parametrize("kwargs,words", [

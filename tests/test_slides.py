@@ -1,5 +1,6 @@
 """Static slides (tools/build_slides.py: nbconvert's reveal.js export) and live slides
-(jupyterlab-deck: every cell that should be on a slide can be shown, see tools/deck_compat.py)."""
+(jupyterlab-slideshow: every cell that should be on a slide can be shown, see
+tools/deck_compat.py)."""
 from __future__ import annotations
 
 import re
@@ -144,7 +145,7 @@ def test_course_notebook_deck(path, tmp_path):
     assert all(note.strip() for note in deck.notes), "an empty speaker note"
 
 
-# --- live slides: jupyterlab-deck --------------------------------------------------------------
+# --- live slides: jupyterlab-slideshow ---------------------------------------------------------
 
 def test_deck_compat_drops_only_explicit_dashes():
     nb = small_notebook()
@@ -159,9 +160,10 @@ def test_deck_compat_drops_only_explicit_dashes():
 
 
 @pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=[p.name for p in COURSE_NOTEBOOKS])
-def test_jupyterlab_deck_can_show_every_cell(path):
-    """jupyterlab-deck 0.2 never shows a cell whose slide type is the explicit "-" (see
+def test_live_deck_can_show_every_cell(path):
+    """jupyterlab-slideshow 0.3.4 never shows a cell whose slide type is the explicit "-" (see
     tools/deck_compat.py); such cells must carry no slide type, which means the same."""
     idx = deck_compat.hidden_in_deck(nbformat.read(path, as_version=4))
     assert not idx, (f"{path.name}: cells {idx} have slide_type '-', which the live slides "
-                     f"(jupyterlab-deck) hide; run: python tools/deck_compat.py {path.relative_to(ROOT)}")
+                     f"(jupyterlab-slideshow) hide; run: python tools/deck_compat.py "
+                     f"{path.relative_to(ROOT)}")

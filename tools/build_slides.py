@@ -23,7 +23,7 @@ the two together (only the Mermaid diagram renderer, which the course does not u
 at its CDN). The speaker view (``s``) opens a pop-up that reveal.js only allows from a web
 server: ``python -m http.server -d build/slides`` and open http://localhost:8000/.
 
-For live slides with working widgets use JupyterLab with jupyterlab-deck instead (``make lab``,
+For live slides with working widgets use JupyterLab with jupyterlab-slideshow (formerly jupyterlab-deck) instead (``make lab``,
 then the deck button in the notebook toolbar): these static decks show the outputs as they were
 saved.
 """

@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Make notebooks present correctly in jupyterlab-deck (live slides), idempotently.
+"""Make notebooks present correctly in jupyterlab-slideshow (live slides), idempotently.
 
     python tools/deck_compat.py            # fix notebooks/NN_*.ipynb in place (only those that change)
     python tools/deck_compat.py --check    # exit 1 and list the cells that the deck would hide
     python tools/deck_compat.py path/to/nb.ipynb ...
 
-The problem: jupyterlab-deck 0.2 (the last release) knows the slide types ``slide``,
-``subslide``, ``fragment``, ``skip`` and ``notes``, and treats a cell *without* a slide type as
-"continue the current slide". A cell whose slide type is the explicit ``"-"`` (what JupyterLab's
-property inspector and most notebook builders write) matches none of them, so the deck never puts
-it on screen: a code cell and its widget silently disappear from the live slides (nbconvert's
-static decks and RISE treat ``"-"`` and "no slide type" the same, so nothing else changes).
+The problem: jupyterlab-slideshow 0.3.4 (formerly jupyterlab-deck; 0.2 behaved the same) knows
+the slide types ``slide``, ``subslide``, ``fragment``, ``skip`` and ``notes``, and treats a cell
+*without* a slide type as "continue the current slide". A cell whose slide type is the explicit
+``"-"`` (what JupyterLab's property inspector and most notebook builders write) matches none of
+them (``NotebookPresenter._getExtents`` has no case for it), so the deck never puts it on screen: a
+code cell and its widget silently disappear from the live slides (nbconvert's static decks and
+RISE treat ``"-"`` and "no slide type" the same, so nothing else changes).
 
 The fix: remove ``slideshow.slide_type == "-"`` (and the then-empty ``slideshow`` object). nbformat
 defines a missing slide type as ``"-"``, so the notebook means exactly the same to every other
@@ -27,7 +28,7 @@ NB_DIR = ROOT / "notebooks"
 
 
 def hidden_in_deck(nb) -> list[int]:
-    """Indices of the cells whose explicit ``"-"`` slide type hides them in jupyterlab-deck."""
+    """Indices of the cells whose explicit ``"-"`` slide type hides them in the live deck."""
     return [i for i, cell in enumerate(nb.cells)
             if (cell.get("metadata", {}).get("slideshow") or {}).get("slide_type") == "-"]
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             idx = hidden_in_deck(nb)
             if idx:
                 bad += 1
-                print(f"{path}: cells {idx} have slide_type '-', which jupyterlab-deck hides "
+                print(f"{path}: cells {idx} have slide_type '-', which jupyterlab-slideshow hides "
                       f"(fix: python tools/deck_compat.py {path})")
         elif fix(nb):
             nbformat.write(nb, path)

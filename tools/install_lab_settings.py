@@ -14,10 +14,14 @@ What the defaults do (a user can still change each in Settings; these are only d
   make the browser contact a website, and the course runs offline.
 - ``@jupyterlab/notebook-extension:tracker``: ``windowingMode: "none"``. Since JupyterLab 4.1 a
   notebook renders only the cells near the viewport and sizes the others by estimate, so the page
-  shifts while it scrolls; jupyterlab-deck 0.2 (live slides) was written for fully rendered
-  notebooks (its pending fix for JupyterLab >= 4.1 switches windowing off too), and a stable
-  layout is what the browser test drags sliders in. The course notebooks are short, so rendering
-  every cell costs nothing noticeable.
+  shifts while it scrolls. jupyterlab-slideshow 0.3 (the live slides) turns windowing off itself
+  while it presents and restores it afterwards; the setting keeps the notebook view as stable as
+  the deck, which is what a reader scrolls and the browser test moves sliders in. The course
+  notebooks are short, so rendering every cell costs nothing noticeable.
+
+No setting of jupyterlab-slideshow itself is changed (its plugin is
+``jupyterlab-slideshow:plugin``, formerly ``@deathbeds/jupyterlab-deck:plugin``; its defaults suit
+the course).
 
 The file goes to ``<app-settings-dir>/overrides.d/course-utils.json`` (JupyterLab reads every
 ``overrides.d/*.json`` before the user's own ``overrides.json``, which is left untouched). The

@@ -3,7 +3,7 @@
 other seeds and thread counts, without comparing outputs, and report which assert failed where.
 
     python tools/robust.py                                   # every notebook, the default runs
-    python tools/robust.py notebooks/07_training_cnns.ipynb  # one notebook
+    python tools/robust.py notebooks/06_training_cnns.ipynb  # one notebook
     python tools/robust.py --grid                            # SEED 0, 1, 2 x 1 and 2 threads
     python tools/robust.py --run 3:1 --run 4:2               # explicit SEED:THREADS pairs
 

@@ -4,23 +4,37 @@
 ``expect_*`` helpers, :class:`WrongAnswer`, :data:`STUB_MESSAGE`) and explains how an exercise and
 its checker work; the checkers themselves live with their chapter: :mod:`~course_utils.checks.ch0`
 (notebook 00), :mod:`~course_utils.checks.ch1` (notebooks 01-04), :mod:`~course_utils.checks.ch2`
-(notebooks 05-07). A new chapter adds its own module and re-exports its checkers here.
+(notebooks 05-07), :mod:`~course_utils.checks.ch3` (notebook 08). A new chapter adds its own module and re-exports its checkers here.
+:mod:`~course_utils.checks.gradients` holds the finite-difference gradient check students run on
+their own backward passes (``grad_check``).
 """
 from .ch0 import check_to_unit_range
 from .ch1 import (
+    FLIP_KERNELS,
     LENET_LAYERS,
+    LOST_ROWS_LAYERS,
+    POOL_GRADIENT_GRID,
+    check_centre_gradient,
+    check_cnn_parameters,
     check_conv2d_naive,
+    check_flip_factors,
     check_lenet_sizes,
+    check_maxpool_backward,
     check_neuron_weights,
     check_output_size,
     check_pool2d,
+    check_rows_lost,
 )
 from .ch2 import (
     check_alexnet_step,
+    check_colour_lenet,
     check_conv_layer_stats,
     check_conv_params,
+    check_lenet_module,
     check_trainable_subsampling,
+    check_training_loop,
 )
+from .ch3 import check_fine_tune_setup, check_new_head
 from .core import (
     STUB_MESSAGE,
     WrongAnswer,
@@ -32,11 +46,17 @@ from .core import (
     expect_shape,
     stub_error,
 )
+from .gradients import grad_check, numerical_gradient
 
 __all__ = ["WrongAnswer", "STUB_MESSAGE", "stub_error", "checker", "call_student", "expect_equal",
            "expect_close",
            "expect_shape", "check_answer", "check_to_unit_range", "check_neuron_weights",
            "check_pool2d", "check_conv2d_naive", "check_output_size",
            "check_lenet_sizes", "LENET_LAYERS",
+           "check_cnn_parameters", "check_flip_factors", "FLIP_KERNELS", "check_rows_lost",
+           "LOST_ROWS_LAYERS", "check_centre_gradient", "POOL_GRADIENT_GRID",
+           "check_maxpool_backward", "numerical_gradient", "grad_check",
            "check_conv_params", "check_trainable_subsampling", "check_alexnet_step",
            "check_conv_layer_stats"]
+__all__ += ["check_lenet_module", "check_training_loop", "check_colour_lenet"]
+__all__ += ["check_new_head", "check_fine_tune_setup"]

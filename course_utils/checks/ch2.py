@@ -16,9 +16,11 @@ from .core import (
     short_repr,
     to_array,
 )
+from .lenet_by_hand import check_colour_lenet, check_lenet_module, check_training_loop
 
 __all__ = ["check_conv_params", "check_trainable_subsampling", "check_alexnet_step",
-           "check_conv_layer_stats"]
+           "check_conv_layer_stats",
+           "check_lenet_module", "check_training_loop", "check_colour_lenet"]
 
 
 # --- chapter 2: LeNet-5 and the training rule (notebooks 05 and 07) ----------------------------
@@ -106,7 +108,7 @@ def check_alexnet_step(student_fn) -> str:
     return "takes the same steps as course_utils.train.AlexNetSGD."
 
 
-# --- chapter 2: classic architectures (notebook 06) -------------------------------------------------
+# --- chapter 2: classic architectures (notebook 07) -------------------------------------------------
 
 @checker("conv_layer_stats")
 def check_conv_layer_stats(student_fn) -> str:

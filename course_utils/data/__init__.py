@@ -8,6 +8,10 @@ The repository's ``data/`` folder holds small data sets that work offline (see
     load_text("shakespeare") about 1 million characters of Shakespeare plays (str)
     load_image("coffee")     photographs and textures, float32 (H, W, 3) in [0, 1]
 
+and one colour data set **generated** by code (nothing downloaded or shipped):
+
+    coloured_shapes(n, seed) n images (n, 3, 32, 32) of 5 shapes in 2 colours, 10 classes
+
 Every loader checks the sha256 of the file it reads against ``data/SHA256SUMS`` (once per
 file version) and raises :class:`DataIntegrityError`, with the command that restores the file,
 when it differs. ``verify_data()`` checks all files at once.
@@ -21,7 +25,8 @@ The data folder is the repository's ``data/`` unless the environment variable
 
 Modules: :mod:`~course_utils.data.shipped` (the manifest, its verification, the loaders of the
 shipped files), :mod:`~course_utils.data.full` (the full data sets), and
-:mod:`~course_utils.data.tensors` (tensors ready for training).
+:mod:`~course_utils.data.tensors` (tensors ready for training), :mod:`~course_utils.data.shapes`
+(the generated coloured shapes).
 
 >>> from course_utils.data import load_mnist
 >>> x, y = load_mnist("train")
@@ -30,6 +35,7 @@ shipped files), :mod:`~course_utils.data.full` (the full data sets), and
 """
 from .full import DOWNLOAD_TIMEOUT_S as DOWNLOAD_TIMEOUT_S
 from .full import FULL_DATASETS, DatasetUnavailable, load_full_dataset
+from .shapes import LUMINANCE_WEIGHTS, SHAPE_CLASSES, SHAPE_COLOURS, coloured_shapes
 from .shipped import (
     DATA_ENV_VAR,
     IMAGES,
@@ -63,5 +69,9 @@ __all__ = [
     "mnist_tensors",
     "MNIST_MEAN",
     "MNIST_STD",
+    "coloured_shapes",
+    "SHAPE_CLASSES",
+    "SHAPE_COLOURS",
+    "LUMINANCE_WEIGHTS",
 ]
 # also importable from here, as before: MANIFEST, DOWNLOAD_TIMEOUT_S, sha256_file

@@ -1,5 +1,5 @@
-"""Convolution, the NumPy reference: output sizes, one-channel correlation, conv layers forward and
-backward.
+"""Convolution, the NumPy reference: one-channel correlation and convolution, the conv layer forward
+and backward (its sizes live in :mod:`course_utils.layers.sizes`).
 
 Deep-learning libraries call *cross-correlation* "convolution": the kernel slides over the input
 without being flipped. Everything here follows that convention (as ``torch.nn.functional.conv2d``
@@ -14,10 +14,15 @@ Conventions
 
       n_out = floor((n - f + 2p) / s) + 1
 
+* The layer follows the course's convention: :func:`conv2d_forward` returns ``(out, cache)`` and
+  :func:`conv2d_backward` takes ``(dout, cache)``; :func:`conv2d` is the forward pass alone.
+* dtypes: integer and bool inputs become float64, floating ones keep their precision
+  (:func:`course_utils._validate.as_floats`).
+
 Bad input (wrong number of dimensions, channel mismatch, stride < 1, negative padding, a window
-larger than the padded input, a non-integer size with ``strict=True``, arrays larger than
-:data:`course_utils._validate.MAX_ELEMENTS`) raises ``ValueError`` that says what was wrong and what
-is allowed, before anything is allocated. Inputs may be NumPy arrays, nested lists or torch tensors.
+larger than the padded input, arrays larger than :data:`course_utils._validate.MAX_ELEMENTS`)
+raises ``ValueError`` that says what was wrong and what is allowed, before anything is allocated.
+Inputs may be NumPy arrays, nested lists or torch tensors.
 """
 from __future__ import annotations
 
@@ -27,18 +32,19 @@ import timeit
 import numpy as np
 
 from .._validate import (
-    as_array,
     as_float,
+    as_floats,
     as_int,
     as_pair,
     check_elements,
     check_iterations,
-    strict_int,
 )
+from ._cache import Cache, Gradients, check_cache
 from ._sliding import pad2d, window_view
+from .sizes import output_size
 
-__all__ = ["KERNELS", "output_size", "fixing_padding", "same_padding", "correlate2d", "convolve2d",
-           "conv2d_naive", "conv2d", "conv2d_backward", "benchmark_conv2d", "kernel"]
+__all__ = ["KERNELS", "correlate2d", "convolve2d", "conv2d_naive", "conv2d", "conv2d_forward",
+           "conv2d_backward", "benchmark_conv2d", "kernel"]
 
 KERNELS: dict[str, tuple] = {
     "identity": ((0, 0, 0), (0, 1, 0), (0, 0, 0)),
@@ -69,97 +75,12 @@ def kernel(name: str) -> np.ndarray:
     return np.array(KERNELS[name], dtype=float)
 
 
-# --- sizes ----------------------------------------------------------------------------------------
-
-def fixing_padding(n: int, f: int, s: int = 1, p: int = 0) -> int | None:
-    """The smallest padding ``p2 >= p`` that makes ``(n - f + 2*p2)`` divisible by ``s``.
-
-    Returns ``None`` when no padding can fix it with this stride: ``2*p2`` is always even, so with
-    an even stride ``n - f`` must be even too.
-
-    >>> fixing_padding(7, 3, 3), fixing_padding(8, 3, 2), fixing_padding(7, 3, 2)
-    (1, None, 0)
-    """
-    n, f = strict_int(n, "n", 1), strict_int(f, "f", 1)
-    s, p = strict_int(s, "s", 1), strict_int(p, "p", 0)
-    d = n - f + 2 * p     # we need the smallest extra >= 0 with (d + 2*extra) % s == 0
-    if s % 2:             # 2 is invertible modulo an odd s: extra = -d / 2 (mod s)
-        return p + (-d * pow(2, -1, s)) % s
-    if d % 2:             # d + 2*extra keeps d's parity, and an even s needs it even
-        return None
-    return p + (-(d // 2)) % (s // 2)   # d/2 + extra must be a multiple of s/2
-
-
-def output_size(n: int, f: int, s: int = 1, p: int = 0, strict: bool = False) -> int:
-    """Spatial output size of a convolution or pooling window: ``floor((n - f + 2p) / s) + 1``.
-
-    ``n`` input size, ``f`` window (filter) size, ``s`` stride, ``p`` zero padding on each side.
-    With ``strict=True`` a size where ``(n - f + 2p) / s`` is not an integer (the last rows or
-    columns of the input are never visited) raises ``ValueError`` naming a padding that fixes it.
-
-    >>> output_size(32, 5), output_size(7, 3, s=2), output_size(7, 3, s=2, p=1)
-    (28, 3, 4)
-    >>> output_size(7, 3, s=3)          # (7 - 3) / 3 = 1.33..., rounded down
-    2
-    >>> output_size(7, 3, s=3, strict=True)
-    Traceback (most recent call last):
-    ...
-    ValueError: (n - f + 2p) / s = (7 - 3 + 2*0) / 3 = 4/3 is not an integer: the last 1 row(s)/column(s) of the padded input are never visited. Padding p=1 fixes it: (7 - 3 + 2*1) / 3 = 2.
-    """
-    n, f = strict_int(n, "n (input size)", 1), strict_int(f, "f (window size)", 1)
-    s, p = strict_int(s, "s (stride)", 1), strict_int(p, "p (padding)", 0)
-    if f > n + 2 * p:
-        raise ValueError(f"the window f={f} is larger than the padded input n + 2p = {n + 2 * p}: "
-                         f"use f <= {n + 2 * p} or more padding")
-    span = n - f + 2 * p
-    if strict and span % s:
-        msg = (f"(n - f + 2p) / s = ({n} - {f} + 2*{p}) / {s} = {span}/{s} is not an integer: "
-               f"the last {span % s} row(s)/column(s) of the padded input are never visited. ")
-        fix = fixing_padding(n, f, s, p)
-        if fix is None:
-            other = f"f={f + 1} or f={f - 1}" if f > 1 else f"f={f + 1}"
-            msg += (f"No padding fixes it with stride {s}: 2p is always even and n - f = {n - f} "
-                    f"is odd. Change the window to {other}, or the stride.")
-        else:
-            msg += (f"Padding p={fix} fixes it: ({n} - {f} + 2*{fix}) / {s} = "
-                    f"{(n - f + 2 * fix) // s}.")
-        raise ValueError(msg)
-    return span // s + 1
-
-
-def same_padding(f: int) -> int:
-    """The padding that keeps the size unchanged at stride 1 ("same"): ``p = (f - 1) / 2``.
-
-    Only odd windows have one (with an even ``f`` the two sides would need different padding).
-
-    >>> same_padding(3), same_padding(5)
-    (1, 2)
-    """
-    f = strict_int(f, "f (window size)", 1)
-    if f % 2 == 0:
-        raise ValueError(f"an even window f={f} has no symmetric 'same' padding: (f - 1) / 2 = "
-                         f"{(f - 1) / 2}; use an odd window (1, 3, 5, ...)")
-    return (f - 1) // 2
-
-
 # --- checks shared by the layers ------------------------------------------------------------------
-
-def _as_float(a, name: str, ndim: int, what: str) -> np.ndarray:
-    """An array, nested list or tensor as a float array of ``ndim`` dimensions (ints -> float64)."""
-    a = as_array(a, name)
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions {what}, got shape {a.shape}")
-    if not np.issubdtype(a.dtype, np.floating):
-        if not (np.issubdtype(a.dtype, np.integer) or a.dtype == bool):
-            raise ValueError(f"{name} must hold numbers, got dtype {a.dtype}")
-        a = a.astype(np.float64)
-    return a
-
 
 def _check_conv(x, w, b, stride, padding):
     """Validate a conv call; return (x, w, b, (sh, sw), (ph, pw), (Ho, Wo))."""
-    x = _as_float(x, "x", 4, "(N, C, H, W)")
-    w = _as_float(w, "w", 4, "(F, C, KH, KW)")
+    x = as_floats(x, "x", 4, "(N, C, H, W)")
+    w = as_floats(w, "w", 4, "(F, C, KH, KW)")
     (N, C, H, W), (F, Cw, KH, KW) = x.shape, w.shape
     if C != Cw:
         raise ValueError(f"channel mismatch: x has C={C} channels but the filters w expect {Cw} "
@@ -167,7 +88,7 @@ def _check_conv(x, w, b, stride, padding):
     if min(x.shape) == 0 or min(w.shape) == 0:
         raise ValueError(f"empty input: x {x.shape}, w {w.shape}; every dimension must be >= 1")
     if b is not None:
-        b = _as_float(b, "b", 1, "(F,)")
+        b = as_floats(b, "b", 1, "(F,)")
         if b.shape != (F,):
             raise ValueError(f"b must have shape (F,) = ({F},), one bias per filter, got {b.shape}")
     s, p = as_pair(stride, "stride", 1), as_pair(padding, "padding", 0)
@@ -202,8 +123,8 @@ def correlate2d(image, kernel, stride=1, padding=0) -> np.ndarray:
     array([[10., 18.],
            [42., 50.]])
     """
-    image = _as_float(image, "image", 2, "(H, W)")
-    kernel = _as_float(kernel, "kernel", 2, "(KH, KW)")
+    image = as_floats(image, "image", 2, "(H, W)")
+    kernel = as_floats(kernel, "kernel", 2, "(KH, KW)")
     return conv2d(image[None, None], kernel[None, None], None, stride, padding)[0, 0]
 
 
@@ -222,8 +143,8 @@ def convolve2d(image, kernel, mode: str = "valid") -> np.ndarray:
     """
     if mode not in ("valid", "full"):
         raise ValueError(f"mode must be 'valid' or 'full', got {mode!r}")
-    image = _as_float(image, "image", 2, "(H, W)")
-    kernel = _as_float(kernel, "kernel", 2, "(KH, KW)")
+    image = as_floats(image, "image", 2, "(H, W)")
+    kernel = as_floats(kernel, "kernel", 2, "(KH, KW)")
     padding = (kernel.shape[0] - 1, kernel.shape[1] - 1) if mode == "full" else 0
     return correlate2d(image, kernel[::-1, ::-1], 1, padding)
 
@@ -245,7 +166,7 @@ def conv2d_naive(x, w, b=None, stride=1, padding=0) -> np.ndarray:
     check_iterations(N * F * Ho * Wo, f"conv2d_naive on x {x.shape} and w {w.shape} "
                      "(N*F*H_out*W_out)", "use conv2d, the vectorised version, for inputs this large")
     xp = pad2d(x, p)
-    out = np.zeros((N, F, Ho, Wo), dtype=np.result_type(x, w))
+    out = np.zeros((N, F, Ho, Wo), dtype=np.result_type(*(a for a in (x, w, b) if a is not None)))
     for n in range(N):                       # each image
         for f in range(F):                   # each filter
             for i in range(Ho):              # each output row
@@ -257,11 +178,12 @@ def conv2d_naive(x, w, b=None, stride=1, padding=0) -> np.ndarray:
     return out
 
 
-def conv2d(x, w, b=None, stride=1, padding=0) -> np.ndarray:
+def conv2d_forward(x, w, b=None, stride=1, padding=0) -> tuple[np.ndarray, Cache]:
     """A convolution layer, vectorised: im2col (a strided window view) and one matrix product.
 
-    Shapes: x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> (N, F, H_out, W_out)
-    with ``H_out = floor((H - KH + 2 ph) / sh) + 1`` (same for W).
+    Shapes: x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> out (N, F, H_out, W_out)
+    with ``H_out = floor((H - KH + 2 ph) / sh) + 1`` (same for W), and the cache for
+    :func:`conv2d_backward` (it holds x, w, the stride and the padding).
     Math:   out[n, f, i, j] = b[f] + sum_{c, u, v} w[f, c, u, v] * x_pad[n, c, i*sh + u, j*sw + v]
 
     How ("im2col"): every window ``x_pad[n, :, i*sh:i*sh+KH, j*sw:j*sw+KW]`` becomes one column
@@ -295,39 +217,63 @@ def conv2d(x, w, b=None, stride=1, padding=0) -> np.ndarray:
         np.matmul(w2, c.reshape(K, m, HW).transpose(1, 0, 2), out=out[n0:n0 + m].reshape(m, F, HW))
     if b is not None:
         out += b[:, None, None]
-    return out
+    return out, Cache("conv2d", x=x, w=w, stride=(sh, sw), padding=(ph, pw),
+                      out_hw=(Ho, Wo), dtype=dtype)
 
 
-def conv2d_backward(dout, x, w, stride=1, padding=0):
+def conv2d(x, w, b=None, stride=1, padding=0) -> np.ndarray:
+    """A convolution layer: the output of :func:`conv2d_forward` (which explains how), no cache.
+
+    Shapes: x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> (N, F, H_out, W_out).
+    Math:   out[n, f, i, j] = b[f] + sum_{c, u, v} w[f, c, u, v] * x_pad[n, c, i*sh + u, j*sw + v]
+    """
+    return conv2d_forward(x, w, b, stride, padding)[0]
+
+
+def conv2d_backward(dout, cache, w=None, stride=None, padding=None) -> Gradients:
     """Gradients of a convolution layer given the upstream gradient ``dout = dL/d out``.
 
+    ``conv2d_backward(dout, cache)``, with the cache of :func:`conv2d_forward`, is the convention
+    of the course's layers. The older form ``conv2d_backward(dout, x, w, stride=1, padding=0)``
+    takes the layer's inputs instead of the cache and gives the same gradients.
+
     Shapes: dout (N, F, H_out, W_out), x (N, C, H, W), w (F, C, KH, KW)
-            -> dx (N, C, H, W), dw (F, C, KH, KW), db (F,)
+            -> Gradients(dx (N, C, H, W), dw (F, C, KH, KW), db (F,)), a tuple
     Math (s = stride, x_pad = x zero-padded):
         db[f]          = sum_{n, i, j} dout[n, f, i, j]
         dw[f, c, u, v] = sum_{n, i, j} dout[n, f, i, j] * x_pad[n, c, i*s + u, j*s + v]
         dx_pad[n, c, i*s + u, j*s + v] += sum_f dout[n, f, i, j] * w[f, c, u, v]
-    then dx is dx_pad with the padding cut off (the padded zeros are constants).
+    then dx is dx_pad with the padding cut off (the padded zeros are constants). ``db`` is the
+    gradient a bias would get, also when the forward pass had none.
     """
-    x, w, _, s, p, (Ho, Wo) = _check_conv(x, w, None, stride, padding)
-    dout = _as_float(dout, "dout", 4, "(N, F, H_out, W_out)")
+    if isinstance(cache, Cache):
+        if not (w is None and stride is None and padding is None):
+            raise ValueError("conv2d_backward(dout, cache) takes nothing else: the cache holds w, "
+                             "the stride and the padding")
+        c = check_cache(cache, "conv2d")
+        x, w, s, p, (Ho, Wo), dtype = c.x, c.w, c.stride, c.padding, c.out_hw, c.dtype
+    else:   # the older form: (dout, x, w, stride, padding)
+        x, w, _, s, p, (Ho, Wo) = _check_conv(cache, w, None, 1 if stride is None else stride,
+                                              0 if padding is None else padding)
+        dtype = np.result_type(x, w)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
+    dout = as_floats(dout, "dout", 4, "(N, F, H_out, W_out)")
     if dout.shape != (N, F, Ho, Wo):
         raise ValueError(f"dout must have the forward output's shape (N, F, H_out, W_out) = "
                          f"{(N, F, Ho, Wo)}, got {dout.shape}")
+    dout = dout.astype(np.result_type(dout, dtype), copy=False)
     db = dout.sum(axis=(0, 2, 3))
     xp = pad2d(x, p)
     win = window_view(xp, (KH, KW), s, (Ho, Wo))                  # (N, C, Ho, Wo, KH, KW)
-    dw = np.tensordot(dout, win, axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
-    dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
+    dw = np.tensordot(dout, win, axes=([0, 2, 3], [0, 2, 3])).astype(dout.dtype, copy=False)
+    dxp = np.zeros(xp.shape, dtype=dout.dtype)
     for u in range(KH):
         for v in range(KW):
             # every output (i, j) saw x_pad[.., i*s + u, j*s + v] through weight w[:, :, u, v]
             dxp[:, :, u:u + s[0] * (Ho - 1) + 1:s[0], v:v + s[1] * (Wo - 1) + 1:s[1]] += \
                 np.einsum("nfij,fc->ncij", dout, w[:, :, u, v])
-    dx = dxp[:, :, p[0]:p[0] + H, p[1]:p[1] + W]
-    return dx, dw, db
+    return Gradients(dxp[:, :, p[0]:p[0] + H, p[1]:p[1] + W], dw, db)
 
 
 # --- speed ----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""AlexNet as the 2012 paper built it, for notebook 06's tour of the classic networks
+"""AlexNet as the 2012 paper built it, for notebook 07's tour of the classic networks
 (torchvision's ``alexnet`` is a later variant)."""
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ __all__ = ["AlexNet2012"]
 
 class AlexNet2012(nn.Module):
     """AlexNet as Krizhevsky, Sutskever & Hinton (2012) describe it: 5 conv + 3 FC layers, ReLU,
-    local response normalisation after conv1 and conv2, overlapping 3×3/stride-2 max pooling,
+    local response normalisation (LRN) after conv1 and conv2 (the paper's section 3.3:
+    b_i = a_i / (2 + 1e-4 · Σ_{j=i-2}^{i+2} a_j²)^0.75 over neighbouring maps j), overlapping 3×3/stride-2 max pooling,
     dropout 0.5 before fc6 and fc7.
 
     Shape: (N, 3, 224, 224) -> (N, num_classes) logits. Maps: conv1 96@55×55 (11×11, stride 4,
@@ -31,7 +32,9 @@ class AlexNet2012(nn.Module):
             raise ValueError(f"groups must be 1 (one GPU) or 2 (the paper's two GPUs), got {groups!r}")
         num_classes = as_int(num_classes, "num_classes", 1, MAX_ELEMENTS // 4097)
         dropout = as_float(dropout, "dropout", 0.0, 1.0)
-        lrn = lambda: nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)  # noqa: E731
+        # the paper's LRN: b_i = a_i / (k + alpha * sum of a_j^2 over 5 neighbouring maps)^beta,
+        # k=2, alpha=1e-4, beta=0.75. PyTorch divides its alpha by the size n=5, hence 5 * 1e-4.
+        lrn = lambda: nn.LocalResponseNorm(5, alpha=5 * 1e-4, beta=0.75, k=2.0)  # noqa: E731
         self.features = nn.Sequential(
             nn.Conv2d(3, 96, 11, stride=4, padding=2), nn.ReLU(), lrn(),          # (N, 96, 55, 55)
             nn.MaxPool2d(3, 2),                                                   # (N, 96, 27, 27)

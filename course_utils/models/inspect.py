@@ -1,8 +1,9 @@
 """Two tools to look inside any ``torch.nn.Module``.
 
 ``count_parameters(model)`` counts trainable numbers; ``summary(model, input_shape)`` runs one
-example through the model and lists, layer by layer, the output shape and the parameters, read
-from the model itself (forward hooks), so a table in a notebook cannot drift from the code.
+example through the model and lists, layer by layer, the output shape, the parameters and the
+multiply-adds of each conv and fully connected layer, read from the model itself (forward hooks),
+so a table in a notebook cannot drift from the code.
 """
 from __future__ import annotations
 
@@ -14,6 +15,26 @@ from .._validate import check_elements
 from ..repro import resolve_device
 
 __all__ = ["count_parameters", "summary", "Summary", "SummaryRow"]
+
+
+def _layer_macs(module, output_shape: tuple) -> int:
+    """Multiply-adds per example of a conv or fully connected layer, from its output shape:
+
+    * ``Conv1d/2d/3d``: every output value is a dot product over its window,
+      ``outputs · (c_in / groups) · prod(kernel_size)``;
+    * ``Linear``: ``outputs · in_features`` (``in_features · out_features`` for a vector);
+
+    bias additions are not counted; any other layer gives 0. (PyTorch's
+    ``torch.utils.flop_counter`` counts 2 FLOPs per multiply-add.)
+    """
+    import torch
+
+    outputs = math.prod(output_shape)
+    if isinstance(module, (torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)):
+        return outputs * (module.in_channels // module.groups) * math.prod(module.kernel_size)
+    if isinstance(module, torch.nn.Linear):
+        return outputs * module.in_features
+    return 0
 
 
 def count_parameters(model, trainable_only: bool = True) -> int:
@@ -36,13 +57,15 @@ def count_parameters(model, trainable_only: bool = True) -> int:
 @dataclass(frozen=True)
 class SummaryRow:
     """One layer: its dotted name, its type, its output shape (without the batch dimension), the
-    number of its parameters, and the number of output values ("neurons") per example."""
+    number of its parameters, the number of output values ("neurons") per example, and its
+    multiply-adds per example (``macs``, counted as in ``summary``; 0 for other layers)."""
 
     name: str
     kind: str
     output_shape: tuple
     params: int
     outputs: int
+    macs: int = 0
 
 
 class Summary:
@@ -69,6 +92,11 @@ class Summary:
                     return row
             raise KeyError(f"no layer named {key!r}; layers: {[r.name for r in self.rows]}")
         return self.rows[key]
+
+    @property
+    def total_macs(self) -> int:
+        """Multiply-adds per example summed over the rows (conv and fully connected layers)."""
+        return sum(r.macs for r in self.rows)
 
     @property
     def total_outputs(self) -> int:
@@ -100,6 +128,10 @@ def summary(model, input_shape, depth: int | None = None, device=None) -> Summar
 
     Shapes: ``input_shape`` is one example's shape *without* the batch, e.g. ``(1, 32, 32)``;
     the model runs once (eval mode, no gradients) on a zero batch of 2, shape (2, *input_shape).
+
+    Each row also has ``macs``, the multiply-adds per example of a conv or fully connected leaf
+    (0 for other rows, and for a container row at ``depth``): ``Summary.total_macs`` is the
+    network's compute per example when every weight layer is a leaf row (``depth=None``).
 
     Rows are the modules at nesting ``depth`` (1 = the model's direct children) and any shallower
     leaf; ``depth=None`` lists every leaf module (one with no children). A row's parameters are
@@ -160,7 +192,8 @@ def summary(model, input_shape, depth: int | None = None, device=None) -> Summar
             numel = 1
             for d in shape:
                 numel *= d
-            rows.append(SummaryRow(name, kind_of(module), shape, params, numel))
+            rows.append(SummaryRow(name, kind_of(module), shape, params, numel,
+                                   _layer_macs(module, shape)))
         return hook
 
     param = next(model.parameters(), None)

@@ -141,12 +141,16 @@ class ConnectionTableConv2d(nn.Module):
 
 
 class LeNet5(nn.Module):
-    """LeNet-5. Shape: (N, 1, 32, 32) -> (N, 10) logits.
+    """LeNet-5. Shape: (N, in_channels, 32, 32) -> (N, num_classes) logits (default (N, 1, 32, 32)
+    -> (N, 10)).
 
     ``variant``: "classic" (scaled-tanh squashing, trainable subsampling) or "modern" (ReLU,
     max pooling). ``c3``: "full" (every C3 map reads all 6 S2 maps: 2,416 parameters) or
     "lecun" (the connection table of the paper: 1,516). Parameter totals: classic/full 61,750,
-    classic/lecun 60,850, modern/full 61,706, modern/lecun 60,806.
+    classic/lecun 60,850, modern/full 61,706, modern/lecun 60,806. ``in_channels`` (1 for grey
+    digits, 3 for colour images) only changes C1: each of its 6 kernels becomes
+    in_channels x 5 x 5, so C1 has 6 * (25 * in_channels + 1) parameters (456 for colour, 300
+    more than for grey).
     Layers (attributes): c1, s2, c3, s4, c5, f6, output; :meth:`features` returns every
     layer's output.
     """
@@ -154,16 +158,18 @@ class LeNet5(nn.Module):
     VARIANTS = ("classic", "modern")
     C3_OPTIONS = ("full", "lecun")
 
-    def __init__(self, variant: str = "classic", c3: str = "full", num_classes: int = 10):
+    def __init__(self, variant: str = "classic", c3: str = "full", num_classes: int = 10,
+                 in_channels: int = 1):
         super().__init__()
         if variant not in self.VARIANTS:
             raise ValueError(f"variant must be one of {self.VARIANTS}, got {variant!r}")
         if c3 not in self.C3_OPTIONS:
             raise ValueError(f"c3 must be one of {self.C3_OPTIONS}, got {c3!r}")
         num_classes = as_int(num_classes, "num_classes", 1, MAX_ELEMENTS // 85)
+        in_channels = as_int(in_channels, "in_channels", 1, 1024)
         self.variant, self.c3_mode = variant, c3
         classic = variant == "classic"
-        self.c1 = nn.Conv2d(1, 6, 5)                                                   # (N, 6, 28, 28)
+        self.c1 = nn.Conv2d(in_channels, 6, 5)                                         # (N, 6, 28, 28)
         self.s2 = TrainableSubsampling(6) if classic else nn.MaxPool2d(2)              # (N, 6, 14, 14)
         self.c3 = nn.Conv2d(6, 16, 5) if c3 == "full" else ConnectionTableConv2d(6)    # (N, 16, 10, 10)
         self.s4 = TrainableSubsampling(16) if classic else nn.MaxPool2d(2)             # (N, 16, 5, 5)
@@ -177,11 +183,13 @@ class LeNet5(nn.Module):
     def features(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every layer's output (after its squashing/ReLU): keys C1, S2, C3, S4, C5, F6, output."""
         if not isinstance(x, torch.Tensor):
-            raise ValueError(f"x must be a torch tensor (N, 1, 32, 32), got {type(x).__name__}; "
+            raise ValueError(f"x must be a torch tensor (N, C, 32, 32), got {type(x).__name__}; "
                              "convert with torch.as_tensor")
-        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 32, 32):
-            raise ValueError(f"LeNet-5 takes (N, 1, 32, 32) images (MNIST padded by 2: "
-                             f"mnist_tensors(size=32)), got {tuple(x.shape)}")
+        c = self.c1.in_channels
+        if x.ndim != 4 or tuple(x.shape[1:]) != (c, 32, 32):
+            raise ValueError(f"this LeNet-5 takes (N, {c}, 32, 32) images"
+                             + (" (MNIST padded by 2: mnist_tensors(size=32))" if c == 1 else "")
+                             + f", got {tuple(x.shape)}")
         if x.dtype != self.c1.weight.dtype:
             raise ValueError(f"x has dtype {x.dtype} but the model's weights are "
                              f"{self.c1.weight.dtype}: convert the input (x.float()) or the model "
@@ -200,4 +208,5 @@ class LeNet5(nn.Module):
         return self.features(x)["output"]
 
     def extra_repr(self) -> str:
-        return f"variant={self.variant!r}, c3={self.c3_mode!r}"
+        extra = f", in_channels={self.c1.in_channels}" if self.c1.in_channels != 1 else ""
+        return f"variant={self.variant!r}, c3={self.c3_mode!r}{extra}"

@@ -1,4 +1,4 @@
-"""Small plain and residual networks of a chosen depth, for the degradation experiment (notebook 06).
+"""Small plain and residual networks of a chosen depth, for the degradation experiment (notebook 07).
 
 He et al. (2016) observed that a deeper *plain* stack of layers can reach a *higher training loss*
 than a shallower one (the "degradation" problem), and that adding identity shortcuts,
@@ -23,7 +23,7 @@ stride 2 (``stem_stride=2``, as ResNet's stem), which halves H and W once, at th
 Also here: :func:`weight_layers` and :func:`layer_grad_norms`, which list the weight layers in
 order and the norm of each one's gradient after a backward pass (what explains the training curves:
 in a deep plain net without normalisation the gradient reaching the first layers is tiny),
-:func:`grad_norms_at_init`, and :func:`grad_norms_by_setting`, the experiment behind notebook 06's
+:func:`grad_norms_at_init`, and :func:`grad_norms_by_setting`, the experiment behind notebook 07's
 depth explorer (both nets of one setting, on one batch).
 """
 from __future__ import annotations
@@ -188,13 +188,19 @@ def plain_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: in
 
 def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes: int = 10,
                  norm: str | None = None, init: str = "default", pool: int = 1,
-                 stem_stride: int = 1) -> nn.Sequential:
+                 stem_stride: int = 1, zero_init_residual: bool = False) -> nn.Sequential:
     """A stem conv, ``(depth - 2) / 2`` :class:`BasicBlock` s with identity shortcuts, then average
     pooling to ``pool``×``pool`` and one FC layer: ``depth`` weight layers, the same ones as
     ``plain_net(depth, ...)`` with the same options (hence the same parameter count), plus the
     shortcuts, which have no parameters.
 
     Shape: (N, in_channels, H, W) -> (N, num_classes) logits. ``depth`` must be even and >= 4.
+
+    ``zero_init_residual=True`` sets the last layer of every block's branch to 0 (the batch norm's
+    scale γ with ``norm="batch"``, else the second conv's weights and bias), so that every block
+    starts as the identity, ``y = relu(x + 0) = x``, and the net starts as its stem and head
+    (Goyal et al. 2017; torchvision's ``resnet*(zero_init_residual=True)``). Without it, the
+    variance of ``x + F(x)`` grows with every block at initialisation.
 
     >>> net = residual_net(8, width=8)
     >>> count_weight_layers(net), tuple(net(torch.zeros(2, 1, 14, 14)).shape)
@@ -205,9 +211,19 @@ def residual_net(depth: int, width: int = 16, in_channels: int = 1, num_classes:
     if depth % 2:
         raise ValueError(f"residual_net: depth counts the stem conv, two convs per block and the "
                          f"FC layer, so it must be even (4, 6, 8, ...), got {depth}")
+    if not isinstance(zero_init_residual, bool):
+        raise ValueError(f"residual_net: zero_init_residual must be True or False, "
+                         f"got {zero_init_residual!r}")
     layers = _stem(in_channels, width, norm, stem_stride, nn.ReLU)
-    layers += [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
-    return _init(nn.Sequential(*layers, *_head(width, num_classes, pool)), init)
+    blocks = [BasicBlock(width, norm) for _ in range((depth - 2) // 2)]
+    model = _init(nn.Sequential(*layers, *blocks, *_head(width, num_classes, pool)), init)
+    if zero_init_residual:
+        for block in blocks:
+            last = block.bn2 if norm == "batch" else block.conv2
+            nn.init.zeros_(last.weight)
+            if getattr(last, "bias", None) is not None:
+                nn.init.zeros_(last.bias)
+    return model
 
 
 def weight_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
@@ -280,7 +296,7 @@ def grad_norms_at_init(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> li
 
 
 DEPTH_EXPERIMENT = dict(pool=2, stem_stride=2)
-"""The architecture options of notebook 06's depth experiment, beyond depth, width and norm: a
+"""The architecture options of notebook 07's depth experiment, beyond depth, width and norm: a
 stride-2 stem and a head pooled to 2×2 (what :func:`grad_norms_by_setting` builds)."""
 
 

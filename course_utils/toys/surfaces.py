@@ -1,7 +1,7 @@
 """Toy problems small enough to see whole.
 
 Here: 2-D loss surfaces L(x, y) and the path of gradient descent with momentum on them
-(notebook 07's momentum explorer draws them with :func:`course_utils.viz.render_momentum`).
+(notebook 06's momentum explorer draws them with :func:`course_utils.viz.render_momentum`).
 """
 from __future__ import annotations
 

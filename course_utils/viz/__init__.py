@@ -20,6 +20,7 @@ from .images import render_digit, render_digit_grid, render_image_channels, rend
 from .optim import render_momentum
 from .pooling import render_param_growth, render_pooling
 from .training import render_confusion, render_feature_maps, render_history
+from .transfer import render_code_space, render_first_filters, render_scenario
 
 __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
            "render_history", "render_feature_maps", "render_confusion", "render_misclassified",
@@ -28,3 +29,4 @@ __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients",
            "render_param_growth", "render_flashlight",
            "render_feature_map", "render_stride_padding", "render_activation_maps",
            "render_kernel_gallery"]
+__all__ += ["render_first_filters", "render_code_space", "render_scenario"]

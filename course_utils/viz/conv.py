@@ -124,14 +124,16 @@ def render_feature_map(fig, image: np.ndarray, kernel: np.ndarray, title: str = 
 def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -> None:
     """Every position of an f x f window sliding with stride s over an n x n input padded by p.
 
-    The padded grid is coloured by how many windows cover each cell (0 = never visited: the cells
-    that a non-integer (n - f + 2p) / s leaves out are marked with a red cross); the dots are the
+    The padded grid is coloured by how many windows cover each cell (0 = never read: input cells
+    that no window reads are marked with a red cross, padding cells stay grey); the dots are the
     windows' centres, the first and last windows are outlined. The title gives
-    ``floor((n - f + 2p) / s) + 1`` and, when the division is not exact, the padding that fixes it.
+    ``floor((n - f + 2p) / s) + 1`` and, when input is never read (see
+    :func:`course_utils.layers.sizes.unread_rows`), how many rows and the padding that fixes it;
+    a non-integer division that leaves only padding over is called harmless.
     """
     from matplotlib.patches import Rectangle
 
-    from ..layers.conv import fixing_padding, output_size
+    from ..layers.sizes import output_size, padding_to_read_all, unread_rows
 
     o = output_size(n, f, s, p)  # raises ValueError for a window larger than the padded input
     N = n + 2 * p
@@ -146,14 +148,14 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
               vmax=max(int(cover.max()), 4) + 1)
     ax.hlines(np.arange(-0.5, N + 0.5), -0.5, N - 0.5, color="white", linewidth=1)
     ax.vlines(np.arange(-0.5, N + 0.5), -0.5, N - 0.5, color="white", linewidth=1)
+    frame = np.ones((N, N), bool)          # the padding
+    frame[p:p + n, p:p + n] = False
     if p:
         ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, edgecolor="black",
                                linewidth=1.5, linestyle="--"))
-        frame = np.ones((N, N), bool)
-        frame[p:p + n, p:p + n] = False
         ax.imshow(np.where(frame & (cover == 0), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
         ax.imshow(np.where(frame, 1.0, np.nan), cmap="Greys", vmin=0, vmax=8, alpha=0.5)
-    missed = np.argwhere(cover == 0)
+    missed = np.argwhere((cover == 0) & ~frame)
     if len(missed):
         ax.scatter(missed[:, 1], missed[:, 0], marker="x", color="tab:red", s=30, linewidths=1.5)
     centres = (np.arange(o) * s + (f - 1) / 2)
@@ -165,20 +167,22 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
                                edgecolor=colour, linewidth=3))
     ax.set_xlim(-0.5, N - 0.5), ax.set_ylim(N - 0.5, -0.5)
     bare_axes(ax)
-    span = n - f + 2 * p
+    span, lost = n - f + 2 * p, unread_rows(n, f, s, p)
     title = (f"n={n}, f={f}, s={s}, p={p}\noutput ⌊({n} − {f} + 2·{p}) / {s}⌋ + 1 = "
              f"⌊{span}/{s}⌋ + 1 = {o}  →  {o}×{o}")
-    if span % s:
-        fix = fixing_padding(n, f, s, p)
-        lost = span % s
-        title += (f"\n⚠ {span}/{s} is not an integer: the last {lost} row(s) and column(s)"
-                  f"\nof the padded input (red ×) are never visited.\n"
+    if lost:
+        fix = padding_to_read_all(n, f, s, p)
+        why = (f"{span}/{s} is not an integer: the last {lost} row(s) and column(s)" if s <= f else
+               f"stride {s} > window {f} skips rows between windows: {lost} row(s) and column(s)")
+        title += (f"\n⚠ {why}\nof the input (red ×) are never read.\n"
                   + (f"Padding p={fix} fixes it." if fix is not None
-                     else "No padding fixes it (even stride); change f to "
-                          f"{f + 1 if f + 1 <= N else f - 1}."))
+                     else f"Use a stride of at most {f}."))
         ax.set_title(title, fontsize=9, color="darkred", loc="left")
     else:
         note = "  ('same' size)" if o == n else ""
+        if span % s:
+            note += (f"\n{span}/{s} is not an integer, but harmless: the {span % s} row(s) left "
+                     "over are padding")
         ax.set_title(title + note + f"\n{o * o} window positions (dots: centres); green: first, "
                      "red: last;\ndarker cells are read by more windows"
                      + ("; grey frame: padding" if p else ""), fontsize=9, loc="left")

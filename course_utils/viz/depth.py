@@ -1,4 +1,4 @@
-"""Figures of the classic architectures and the depth experiment (notebook 06): parameters per
+"""Figures of the classic architectures and the depth experiment (notebook 07): parameters per
 layer, and gradient norms per layer."""
 from __future__ import annotations
 
@@ -18,16 +18,22 @@ __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients"]
 _WEIGHT_KINDS = ("Conv2d", "Linear")
 
 
-def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = False) -> None:
+def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = False,
+                      sharex: bool = False, labels: str = "modules") -> None:
     """One horizontal bar per weight layer (Conv2d, Linear) of each model: its parameters, or its
     output values per example ("neurons"); conv layers blue, fully connected orange.
 
     ``summaries`` maps a model's name to a :class:`course_utils.models.Summary` (or any iterable of
     rows with ``name, kind, params, outputs``). Each panel's title gives the total and the share
-    of the fully connected layers: FC share = sum(FC params) / sum(all params).
+    of the fully connected layers: FC share = sum(FC params) / sum(all params). ``sharex``: one
+    x scale for every panel, so that bars compare across models. ``labels``: "modules" (the
+    modules' dotted names, ``features.0``) or "numbered" (the weight layers counted in order,
+    ``conv1 ... conv5, fc6 ... fc8``, as papers name them).
     """
     if what not in ("params", "outputs"):
         raise ValueError(f"what must be 'params' or 'outputs', got {what!r}")
+    if labels not in ("modules", "numbered"):
+        raise ValueError(f"labels must be 'modules' or 'numbered', got {labels!r}")
     if not isinstance(summaries, Mapping):
         raise ValueError(f"summaries must map model names to summaries, got "
                          f"{type(summaries).__name__}")
@@ -39,7 +45,7 @@ def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = Fa
                 hasattr(r, a) for r in rows for a in ("name", "kind", "params", "outputs")):
             raise ValueError(f"summaries[{title!r}] must be a Summary (rows with name, kind, "
                              f"params and outputs), got {type(rows).__name__}")
-    axes = fig.subplots(1, len(summaries), squeeze=False)[0]
+    axes = fig.subplots(1, len(summaries), squeeze=False, sharex=bool(sharex))[0]
     for ax, (title, rows) in zip(axes, summaries.items()):
         rows = [r for r in rows if r.kind in _WEIGHT_KINDS]
         if not rows:
@@ -49,7 +55,9 @@ def render_param_bars(fig, summaries: dict, what: str = "params", log: bool = Fa
         y = np.arange(len(rows))[::-1]
         ax.barh(y, values, color=np.where(fc, "tab:orange", "tab:blue"), height=0.75)
         step = max(1, len(rows) // 20)  # at most ~20 tick labels per panel
-        ax.set_yticks(y[::step], [r.name for r in rows][::step], fontsize=7)
+        names = ([r.name for r in rows] if labels == "modules" else
+                 [f"{'fc' if r.kind == 'Linear' else 'conv'}{k}" for k, r in enumerate(rows, 1)])
+        ax.set_yticks(y[::step], names[::step], fontsize=7)
         if log:
             ax.set_xscale("log")
         total = values.sum()
@@ -124,7 +132,7 @@ def render_depth_gradients(fig, X, y, depth: int = 20, init: str = "default", no
                            width: int = 8, seed: int = 0, norms: dict | None = None) -> None:
     """Gradient norm per layer at initialisation for a plain and a residual net of the same depth
     (:func:`course_utils.models.plain_net`, :func:`course_utils.models.residual_net`, as in
-    notebook 06: 3×3 convs of ``width`` maps after a stride-2 stem, head pooled to 2×2), on one batch.
+    notebook 07: 3×3 convs of ``width`` maps after a stride-2 stem, head pooled to 2×2), on one batch.
 
     Shapes: X (N, 1, H, W) float, y (N,) int64. ``norm``: "none" or "batch". The weights are drawn
     with a torch generator seeded by ``seed``, without touching the global random state.

@@ -1,5 +1,5 @@
 """Figures of optimisation: gradient descent with and without momentum on a 2-D loss surface
-(notebook 07)."""
+(notebook 06)."""
 from __future__ import annotations
 
 import functools

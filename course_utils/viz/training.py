@@ -21,7 +21,12 @@ __all__ = ["render_history", "render_feature_maps", "render_confusion"]
 
 _HISTORY_LABELS = {"train_loss": "training loss", "train_acc": "training accuracy",
                    "test_loss": "test loss", "test_acc": "test accuracy", "lr": "learning rate",
-                   "seconds": "seconds per epoch", "step_losses": "training loss per step"}
+                   "seconds": "seconds per epoch", "step_losses": "training loss per step",
+                   "step_grad_norms": "gradient norm per step (before clipping)",
+                   "train_ppl": "training perplexity", "test_ppl": "test perplexity",
+                   "train_bits": "training bits per token", "test_bits": "test bits per token",
+                   "test_bleu": "test BLEU"}
+_PER_STEP = ("step_losses", "step_grad_norms")
 
 
 def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test_acc"),
@@ -29,45 +34,54 @@ def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test
     """Training curves: one panel per metric, one line per run.
 
     ``histories`` maps labels to :class:`course_utils.train.History` objects (a single History is
-    drawn unlabelled). Metrics: ``train_loss, train_acc, test_loss, test_acc, lr, seconds``
-    against the epoch, or ``step_losses`` against the step (averaged over ``smooth`` steps).
+    drawn unlabelled). Metrics: ``train_loss, train_acc, test_loss, test_acc, lr, seconds`` or
+    any other metric the runs recorded (``train_ppl``, ``test_bleu``, ...) against the epoch, or
+    ``step_losses`` / ``step_grad_norms`` against the step (averaged over ``smooth`` steps).
     ``logy`` puts loss panels on a log scale. Accuracies are drawn in percent.
     """
+    from matplotlib.ticker import MaxNLocator
+
     if not isinstance(histories, dict):
         histories = {"": histories}
     if not histories:
         raise ValueError("no histories to draw")
     for label, h in histories.items():
-        if not (hasattr(h, "step_losses") and hasattr(h, "__getitem__")):
+        if not (hasattr(h, "step_losses") and hasattr(h, "__getitem__") and hasattr(h, "keys")):
             raise ValueError(f"histories must map labels to History objects (what fit returns), "
                              f"got {type(h).__name__} for {label!r}")
     smooth = as_int(smooth, "smooth")
     if isinstance(metrics, str):
         metrics = (metrics,)
-    bad = [m for m in metrics if m not in _HISTORY_LABELS]
+    recorded = list(dict.fromkeys(k for h in histories.values() for k in h.keys()))
+    bad = [m for m in metrics if m not in recorded and m not in _PER_STEP]
     if bad or not metrics:
-        raise ValueError(f"unknown metrics {bad}; choose from {list(_HISTORY_LABELS)}")
+        raise ValueError(f"unknown metrics {bad}: no run recorded them; choose from "
+                         f"{recorded + list(_PER_STEP)}")
     if int(smooth) < 1:
         raise ValueError(f"smooth must be >= 1, got {smooth}")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics):
         for label, h in histories.items():
-            if metric == "step_losses":
-                y = np.asarray(h.step_losses, dtype=float)
+            if metric in _PER_STEP:
+                y = np.asarray(h[metric], dtype=float)
                 if smooth > 1 and len(y) >= smooth:
                     y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
                 x = np.arange(1, len(y) + 1) + (smooth - 1 if len(y) else 0)
+            elif metric not in h.keys():
+                continue                                 # a run without this metric
             else:
                 x, y = np.asarray(h["epoch"]), np.asarray(h[metric], dtype=float)
                 if metric.endswith("acc"):
                     y = 100 * y
             if not np.all(np.isnan(y)) and len(y):
-                ax.plot(x, y, marker="o" if metric != "step_losses" and len(x) <= 30 else None,
+                ax.plot(x, y, marker="o" if metric not in _PER_STEP and len(x) <= 30 else None,
                         markersize=3, label=label or None)
-        ax.set_xlabel("step" if metric == "step_losses" else "epoch")
-        ax.set_title(_HISTORY_LABELS[metric] + (" (%)" if metric.endswith("acc") else ""),
+        ax.set_xlabel("step" if metric in _PER_STEP else "epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # no "epoch 1.25"
+        ax.set_title(_HISTORY_LABELS.get(metric, metric.replace("_", " "))
+                     + (" (%)" if metric.endswith("acc") else ""),
                      fontsize=10)
-        if logy and ("loss" in metric or metric == "lr"):
+        if logy and ("loss" in metric or metric in ("lr", "step_grad_norms")):
             ax.set_yscale("log")
         ax.grid(alpha=0.3)
         if any(histories) and ax.get_legend_handles_labels()[0]:

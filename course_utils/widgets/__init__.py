@@ -6,7 +6,7 @@
 works; the explorers live in one module per topic, as the figures do:
 :mod:`~course_utils.widgets.images`, :mod:`~course_utils.widgets.pooling`,
 :mod:`~course_utils.widgets.conv`, :mod:`~course_utils.widgets.training`,
-:mod:`~course_utils.widgets.depth`. :func:`demo_apps` (in ``demos``) builds one of each for the
+:mod:`~course_utils.widgets.depth`, :mod:`~course_utils.widgets.transfer`. :func:`demo_apps` (in ``demos``) builds one of each for the
 tests and benchmarks. A new chapter adds its own module, re-exports its explorers here and adds
 them to ``demo_apps``.
 """
@@ -28,12 +28,14 @@ from .depth import depth_gradient_explorer
 from .images import digit_explorer
 from .pooling import param_growth_explorer, pooling_demo_grid, pooling_explorer
 from .training import feature_map_explorer, momentum_explorer
+from .transfer import code_space_explorer, scenario_explorer
 
 __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
            "feature_map_explorer", "momentum_explorer", "depth_gradient_explorer",
            "demo_apps", "digit_explorer", "pooling_explorer", "param_growth_explorer",
            "pooling_demo_grid", "flashlight_explorer", "flashlight_demo_grid",
-           "kernel_playground", "stride_padding_explorer"]
+           "kernel_playground", "stride_padding_explorer", "code_space_explorer",
+           "scenario_explorer"]
 
 # This package is the public home of every name above: help() and the tests (which look for the
 # explorers defined "here") see course_utils.widgets, wherever the code sits (as numpy does).

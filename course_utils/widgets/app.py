@@ -147,7 +147,7 @@ class App:
         self.render, self.controls, self.fixed = render, dict(controls), dict(fixed or {})
         self.figsize, self.dpi = figsize, dpi
         self.output = w.Output(layout={"min_height": f"{int(figsize[1] * dpi)}px"})
-        self.image = w.Image(format="png", layout={"max_width": "100%"})
+        self.image = w.Image(format="png", layout={"max_width": "100%", "align_self": "center"})  # own size, centred
         self.message = w.HTML()
         items = ([w.HTML(f"<b>{html.escape(title)}</b>")] if title else [])
         self.widget = w.VBox(items + [w.HBox(list(self.controls.values()),

@@ -34,33 +34,50 @@ FLASHLIGHT_KERNELS = ("vertical edge", "horizontal edge", "sharpen", "outline", 
 def flashlight_explorer(image=None, kernels=FLASHLIGHT_KERNELS, stride=1, padding=0) -> App:
     """The sliding window of a convolution, one position at a time: receptive field, products,
     sum and the growing feature map (notebook 02). ``image`` (H, W), small; by default
-    :func:`flashlight_demo_grid`."""
-    from ..layers.conv import kernel, output_size
+    :func:`flashlight_demo_grid`.
+
+    ``kernels``: names of :data:`course_utils.conv.KERNELS` (3x3), or a mapping from labels to
+    small 2-D arrays of any size, odd or even (at most 7x7). The position slider covers the
+    kernel with the most positions; past a smaller kernel's last position the explorer says how
+    many it has.
+    """
+    from collections.abc import Mapping
+
+    from ..layers.conv import kernel
+    from ..layers.sizes import output_size
     from ..viz.conv import render_flashlight
 
     image = flashlight_demo_grid() if image is None else as_numbers(image, "image")
     if image.ndim != 2:
         raise ValueError(f"image must be one 2-D grid (H, W), got shape {image.shape}")
-    if isinstance(kernels, str) or not hasattr(kernels, "__iter__"):
-        raise ValueError(f"kernels must be a list of kernel names, got {kernels!r}")
-    kernels = list(kernels)
-    if not kernels:
+    if isinstance(kernels, Mapping):
+        named = {str(label): as_numbers(k, f"kernels[{label!r}]") for label, k in kernels.items()}
+    elif isinstance(kernels, str) or not hasattr(kernels, "__iter__"):
+        raise ValueError(f"kernels must be a list of kernel names or a mapping from labels to "
+                         f"2-D arrays, got {kernels!r}")
+    else:
+        named = {name: kernel(name) for name in kernels}  # ValueError naming an unknown kernel
+    if not named:
         raise ValueError("kernels is empty: give at least one kernel name")
-    for name in kernels:
-        kernel(name)  # ValueError naming the unknown kernel and the known ones
     (sh, sw), (ph, pw) = as_pair(stride, "stride", 1), as_pair(padding, "padding", 0)
-    try:
-        positions = (output_size(image.shape[0], 3, sh, ph)
-                     * output_size(image.shape[1], 3, sw, pw))
-    except ValueError as e:
-        raise ValueError(f"image of shape {image.shape} is too small for a 3×3 kernel with "
-                         f"padding {padding}: {e}") from None
+    positions = 0
+    for label, k in named.items():
+        if k.ndim != 2 or not 1 <= min(k.shape) <= max(k.shape) <= 7:
+            raise ValueError(f"kernels[{label!r}] must be a 2-D array of 1x1 to 7x7, got shape "
+                             f"{k.shape}")
+        try:
+            positions = max(positions, output_size(image.shape[0], k.shape[0], sh, ph)
+                            * output_size(image.shape[1], k.shape[1], sw, pw))
+        except ValueError as e:
+            raise ValueError(f"image of shape {image.shape} is too small for the "
+                             f"{k.shape[0]}×{k.shape[1]} kernel {label!r} with padding "
+                             f"{padding}: {e}") from None
 
     def render(fig, kernel_name, step):
-        render_flashlight(fig, image, kernel(kernel_name), step, stride, padding)
+        render_flashlight(fig, image, named[kernel_name], step, stride, padding)
 
     return app(render, figsize=(8.0, 4.0),
-               kernel_name=choice("kernel", list(kernels)),
+               kernel_name=choice("kernel", list(named)),
                step=slider("position", 0, positions - 1, 0))
 
 
@@ -125,7 +142,7 @@ def stride_padding_explorer(n_max: int = 12, f_max: int = 7, s_max: int = 4, p_m
     if n_max + 2 * p_max > 50:
         raise ValueError(f"n_max + 2 * p_max must be at most 50 (a grid of cells), got "
                          f"n_max={n_max}, p_max={p_max}")
-    return app(render_stride_padding, figsize=(6.0, 5.4),
+    return app(render_stride_padding, figsize=(6.0, 4.9),
                n=slider("input n", 3, n_max, min(7, n_max)),
                f=slider("window f", 1, f_max, min(3, f_max)),
                s=slider("stride s", 1, s_max, min(2, s_max)), p=slider("padding p", 0, p_max, 0))

@@ -1,4 +1,4 @@
-"""Explorers of depth: why deep nets need shortcuts (notebook 06)."""
+"""Explorers of depth: why deep nets need shortcuts (notebook 07)."""
 from __future__ import annotations
 
 from .._validate import (
@@ -11,7 +11,7 @@ __all__ = ["depth_gradient_explorer", "depth_gradient_demo"]
 
 def depth_gradient_explorer(X, y, width: int = 8, precompute: bool = True) -> App:
     """Gradient norm per layer at initialisation, plain vs residual, for a chosen depth,
-    initialisation (PyTorch's default or He's) and normalisation (none or batch norm) (notebook 06).
+    initialisation (PyTorch's default or He's) and normalisation (none or batch norm) (notebook 07).
 
     Shapes: X (N, C, H, W) float (a small batch: every update runs both nets on it), y (N,) int64.
     """
@@ -49,7 +49,7 @@ def depth_gradient_explorer(X, y, width: int = 8, precompute: bool = True) -> Ap
         render_depth_gradients(fig, X, y, depth, init, norm, width, seed,
                                norms=norms_for(depth, init, norm))
 
-    return app(render, figsize=(7.5, 3.6), **controls)
+    return app(render, figsize=(7.5, 3.3), **controls)
 
 
 def depth_gradient_demo() -> App:

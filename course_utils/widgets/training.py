@@ -1,5 +1,5 @@
 """Explorers of training: LeNet-5's feature maps (notebook 05), momentum on a loss surface
-(notebook 07)."""
+(notebook 06)."""
 from __future__ import annotations
 
 from .._validate import (
@@ -68,7 +68,7 @@ def feature_map_explorer(models: dict, X, y=None, n: int = 100,
 
 
 def momentum_explorer(surface: str = "ravine") -> App:
-    """Gradient descent with and without momentum on a 2-D loss surface (notebook 07): choose
+    """Gradient descent with and without momentum on a 2-D loss surface (notebook 06): choose
     the surface, learning rate, momentum, number of steps, start point and gradient noise."""
     from ..toys.surfaces import LOSS_SURFACES, check_surface
     from ..viz.optim import render_momentum
