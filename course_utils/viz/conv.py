@@ -73,8 +73,11 @@ def render_flashlight(fig, image: np.ndarray, kernel: np.ndarray, step: int = 0,
         [f"{format_number(xv)}×{format_number(kv)}\n= {format_number(pv)}" for xv, kv, pv
          in zip(window.ravel(), kernel.ravel(), products.ravel())]).reshape(products.shape),
         fontsize=8, at=(x_pr, 0), alone=False)
-    number_table(ax, out, "Oranges", mask=filled, vlim=(out.min(), out.max()), at=(x_out, 0),
-                alone=False)
+    signed = out.min() < 0 < out.max()     # signed maps on a diverging scale centred at 0
+    olim = np.abs(out).max() + 1e-9
+    number_table(ax, out, "RdBu_r" if signed else "Oranges", mask=filled,
+                 vlim=(-olim, olim) if signed else (out.min(), out.max()), at=(x_out, 0),
+                 alone=False)
     ax.add_patch(Rectangle((x_out + j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red",
                            linewidth=2.5))
     titles = ((0, Wp, f"input {image.shape[0]}×{image.shape[1]}"
