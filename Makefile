@@ -14,7 +14,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanit
 # the slowest tests, so that a slow one is seen when it lands (budget: CONTRIBUTING.md)
 PYTEST_DURATIONS := --durations=25
 
-.PHONY: setup lab test unit robust slides student bench nav execute clean
+.PHONY: setup lab test unit robust slides student bench hubload nav execute clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,9 @@ test: setup   # everything: unit tests, nbval on every notebook, student version
 
 unit: setup   # the unit tests alone, without running the notebooks
 	$(PY) -m pytest course_utils tools tests --ignore=tests/test_student.py --ignore=tests/test_browser.py \
-	    --ignore=tests/test_slide_fit.py
+	    --ignore=tests/test_slide_fit.py --ignore=tests/test_hub.py \
+	    --deselect tests/test_accessibility.py::test_axe_on_every_notebook_and_deck \
+	    --deselect tests/test_accessibility.py::test_explorers_by_keyboard
 
 robust: setup   # every notebook's claims on other seeds and thread counts (slow; ROBUST_ARGS=--grid)
 	$(PY) tools/robust.py $(ROBUST_ARGS)
@@ -48,9 +50,15 @@ student: setup
 bench: setup
 	$(PY) tools/bench_notebooks.py
 
+# the class hub under load: rounds of simulated students (docs/instructors.md); not in make test
+HUB_STUDENTS ?= 2,4,8,12,16,24
+hubload: setup
+	$(PY) tools/hub_load.py --students $(HUB_STUDENTS) --minutes 40
+
 nav: setup   # navigation bars, and slide metadata that the live deck (jupyterlab-slideshow) can show
 	$(PY) tools/navigation.py
 	$(PY) tools/deck_compat.py
+	$(PY) tools/hub_load.py --links > deploy/links.md   # one hub and Binder link per notebook
 
 execute: setup   # re-execute notebooks and save them (NB=notebooks/02_convolution.ipynb, or all)
 	$(PY) tools/navigation.py

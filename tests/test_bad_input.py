@@ -19,9 +19,24 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils import checks, conv, data, models, pooling, rnn, train, transfer, viz, widgets
+from course_utils import (
+    checks,
+    conv,
+    data,
+    models,
+    pooling,
+    rnn,
+    seq2seq,
+    sequences,
+    text,
+    train,
+    transfer,
+    viz,
+    widgets,
+)
 from course_utils._validate import MAX_ELEMENTS
 from course_utils.checks import STUB_MESSAGE, WrongAnswer
+from course_utils.sequences import gates as seq_gates
 
 R = np.random.default_rng(0)
 X4, W4, B4 = R.standard_normal((2, 3, 5, 5)), R.standard_normal((4, 3, 3, 3)), R.standard_normal(4)
@@ -52,6 +67,10 @@ def with_nan(X):
     X = X.clone()
     X[3, 1] = float("nan")
     return X
+
+
+def long_lag_result():
+    return sequences.LongLagResult("rnn", 10, 0, 0.1, np.zeros(1), np.zeros(1), 0.0, None)
 
 
 def stub(*args, **kwargs):
@@ -343,6 +362,158 @@ CASES = [
          match="bias_hh"),
     case("gru_flip_update_gate-rnn-weights", lambda: rnn.gru_flip_update_gate(*rnn_params(1)),
          match="weight_hh"),
+    # --- text (chapter 6: vocabularies, the character language model) ---------------------------
+    case("CharVocab-from-bytes", lambda: text.CharVocab.from_text(b"abc"), match="text"),
+    case("CharVocab-from-empty", lambda: text.CharVocab.from_text(""), match="text is empty"),
+    case("CharVocab-repeated", lambda: text.CharVocab("aba"), match="chars"),
+    case("CharVocab-encode-unknown", lambda: text.CharVocab("ab").encode("abc"),
+         match="not in the vocabulary"),
+    case("CharVocab-encode-policy", lambda: text.CharVocab("ab").encode("ab", unknown="unk"),
+         match="unknown policy"),
+    case("CharVocab-decode-range", lambda: text.CharVocab("ab").decode([0, 2]), match="ids"),
+    case("CharVocab-decode-floats", lambda: text.CharVocab("ab").decode([0.5]), match="ids"),
+    case("Vocab-special-word", lambda: text.Vocab(["<pad>"]), match="special"),
+    case("Vocab-one-string", lambda: text.Vocab("a b"), match="words"),
+    case("Vocab-min-count", lambda: text.Vocab.from_sentences(["a"], min_count=0),
+         match="min_count"),
+    case("Vocab-sentence-number", lambda: text.Vocab(["a"]).encode(5), match="sentence"),
+    case("Vocab-encode-batch-empty", lambda: text.Vocab(["a"]).encode_batch([]),
+         match="sentences"),
+    case("Vocab-decode-range", lambda: text.Vocab(["a"]).decode([9]), match="ids"),
+    case("CharLSTM-hidden-zero", lambda: text.CharLSTM(10, hidden=0), match="hidden"),
+    case("CharLSTM-huge", lambda: text.CharLSTM(10, hidden=4000, embed=4000, layers=8),
+         match="parameters"),
+    case("next_char_probs-2d", lambda: text.next_char_probs(torch.zeros(2, 3)), match="logits"),
+    case("next_char_probs-nan", lambda: text.next_char_probs(torch.tensor([0.0, float("nan")])),
+         match="finite"),
+    case("next_char_probs-negative-temperature", lambda: text.next_char_probs(
+        torch.zeros(3), temperature=-1), match="temperature"),
+    case("sample_next-top-k", lambda: text.sample_next(torch.zeros(3), top_k=-1), match="top_k"),
+    case("sample_next-generator", lambda: text.sample_next(torch.zeros(3), generator=0),
+         match="generator"),
+    case("prompt_logits-vocab", lambda: text.prompt_logits(nn.Linear(2, 2), "abc"),
+         match="vocab"),
+    case("generate-model", lambda: text.generate("model", text.CharVocab("ab")), match="model"),
+    case("generate-length", lambda: text.generate(text.CharLSTM(2), text.CharVocab("ab"),
+                                                  length=10**7), match="length"),
+    case("generate-prompt-none", lambda: text.generate(text.CharLSTM(2), text.CharVocab("ab"),
+                                                       None), match="prompt"),
+    case("text_logprob-empty-context", lambda: text.text_logprob(
+        text.CharLSTM(2), text.CharVocab("ab"), "ab", ""), match="context"),
+    case("text_logprob-unknown", lambda: text.text_logprob(
+        text.CharLSTM(2), text.CharVocab("ab"), "abc"), match="not in the vocabulary"),
+    case("char_nats-empty-text", lambda: text.char_nats(text.CharLSTM(2), text.CharVocab("ab"),
+                                                         ""), match="text"),
+    case("scramble-unit", lambda: text.scramble("a b", 0, unit="line"), match="unit"),
+    case("held_out_play-title", lambda: text.held_out_play("abc", "HAMLET"), match="title"),
+    case("save_char_lm-model", lambda: text.save_char_lm("x.pt", nn.Linear(2, 2),
+                                                         text.CharVocab("ab"), {}), match="model"),
+    case("char_lm_from_state-dict", lambda: text.char_lm_from_state({"a": 1}),
+         match="checkpoint"),
+    case("load_char_lm-damaged", lambda: in_data_dir(
+        damaged_data(tmpdir("lm"), b"not a checkpoint", name=text.CHAR_LM_FILE),
+        text.load_char_lm), data.DataIntegrityError, "char_lstm_shakespeare.pt"),
+    case("check_sample_next-none", lambda: checks.check_sample_next(lambda *a: None),
+         WrongAnswer, "integer id"),
+    case("render_sampling-probs", lambda: viz.render_sampling(fig(), np.ones(3), "ab", "x"),
+         match="probs"),
+    case("render_surprisal-nats", lambda: viz.render_surprisal(fig(), ["ab"], [np.ones(3)]),
+         match="nats"),
+    case("temperature_explorer-vocab", lambda: widgets.temperature_explorer(
+        text.CharLSTM(2), "ab"), match="vocab"),
+    case("temperature_explorer-prompts", lambda: widgets.temperature_explorer(
+        text.CharLSTM(2), text.CharVocab("ab"), prompts=[]), match="prompts"),
+    # --- sequences (chapter 4: the adding problem, long-lag experiments) -------------------------
+    case("adding_problem-T-one", lambda: sequences.adding_problem(4, 1), match="T"),
+    case("adding_problem-n-float", lambda: sequences.adding_problem(2.5, 10), match="n"),
+    case("adding_problem-seed-string", lambda: sequences.adding_problem(4, 10, seed="0"),
+         match="seed"),
+    case("adding_problem-huge", lambda: sequences.adding_problem(10**6, 10**3), match="values"),
+    case("SequenceRegressor-cell", lambda: sequences.SequenceRegressor("transformer"),
+         match="cell"),
+    case("SequenceRegressor-hidden-zero", lambda: sequences.SequenceRegressor(hidden_size=0),
+         match="hidden_size"),
+    case("SequenceRegressor-lstm-relu", lambda: sequences.SequenceRegressor(
+        "lstm", nonlinearity="relu"), match="nonlinearity"),
+    case("SequenceRegressor-x-shape", lambda: sequences.SequenceRegressor(hidden_size=3)(
+        torch.zeros(2, 5)), match="x must"),
+    case("SequenceRegressor-x-numpy", lambda: sequences.SequenceRegressor(hidden_size=3)(
+        np.zeros((2, 5, 2))), match="x must"),
+    case("state_gradient_norms-model", lambda: sequences.state_gradient_norms(
+        nn.Linear(2, 1), torch.zeros(2, 3, 2), torch.zeros(2)), match="model"),
+    case("state_gradient_norms-y-shape", lambda: sequences.state_gradient_norms(
+        sequences.SequenceRegressor(hidden_size=3), torch.zeros(2, 3, 2), torch.zeros(3)),
+        match="y must"),
+    case("RegressionStep-wrong-output", lambda: sequences.RegressionStep()(
+        nn.Linear(2, 2), (torch.zeros(3, 2), torch.zeros(3)), {}), match="one number"),
+    case("train_long_lag-cell", lambda: sequences.train_long_lag("cnn", 10, 0), match="cell"),
+    case("train_long_lag-T", lambda: sequences.train_long_lag("rnn", 1, 0), match="T"),
+    case("train_long_lag-seed", lambda: sequences.train_long_lag("rnn", 10, None),
+         match="seed"),
+    case("train_long_lag-lr", lambda: sequences.train_long_lag("rnn", 10, 0, lr=0),
+         match="lr"),
+    case("train_long_lag-clip", lambda: sequences.train_long_lag("rnn", 10, 0, clip=-1),
+         match="clip"),
+    case("train_long_lag-huge", lambda: sequences.train_long_lag("rnn", 10**4, 0,
+                                                                 steps=10**3), match="steps"),
+    case("long_lag_sweep-empty", lambda: sequences.long_lag_sweep(Ts=()), match="Ts"),
+    case("long_lag_sweep-too-many", lambda: sequences.long_lag_sweep(
+        Ts=range(2, 100), seeds=range(5)), match="runs"),
+    case("success_rate-not-results", lambda: sequences.success_rate([1, 2]), match="results"),
+    case("success_rate-threshold", lambda: sequences.success_rate(
+        [long_lag_result()], threshold="0.05"), match="threshold"),
+    case("format_sweep-empty", lambda: sequences.format_sweep([]), match="results"),
+    case("recurrent_init-model", lambda: sequences.recurrent_init(nn.RNN(2, 3), 1.0, 0),
+         match="model"),
+    case("recurrent_init-scale", lambda: sequences.recurrent_init(
+        sequences.SequenceRegressor(hidden_size=3), -1.0, 0), match="weight_scale"),
+    case("set_forget_bias-model", lambda: sequences.set_forget_bias(nn.LSTM(2, 3), 1.0),
+         match="model"),
+    case("set_forget_bias-cell", lambda: sequences.set_forget_bias(
+        sequences.SequenceRegressor("gru", hidden_size=3), 1.0), match="forget_bias"),
+    case("train_long_lag-forget_bias-cell", lambda: sequences.train_long_lag(
+        "rnn", 10, 0, forget_bias=1.0), match="forget_bias"),
+    case("orthogonal_matrix-size", lambda: sequences.orthogonal_matrix(0), match="size"),
+    case("orthogonal_matrix-huge", lambda: sequences.orthogonal_matrix(10**5), match="size"),
+    case("jacobian_product_norms-nonlinearity", lambda: sequences.jacobian_product_norms(
+        "gelu", 1.0, 10), match="nonlinearity"),
+    case("jacobian_product_norms-lambda1", lambda: sequences.jacobian_product_norms(
+        "tanh", 0.0, 10), match="lambda1"),
+    case("jacobian_product_norms-huge", lambda: sequences.jacobian_product_norms(
+        "tanh", 1.0, 10**4, hidden_size=1000), match="values"),
+    case("bptt_terms-dh-shape", lambda: sequences.bptt_terms(
+        np.zeros((2, 3, 1)), None, np.zeros((4, 1)), np.zeros((4, 4)), dh_last=np.zeros((2, 5))),
+        match="dh_last"),
+    case("bptt_terms-x-2d", lambda: sequences.bptt_terms(
+        np.zeros((3, 1)), None, np.zeros((4, 1)), np.zeros((4, 4))), match="x must"),
+    case("render_jacobian_norms-empty", lambda: viz.render_jacobian_norms(fig(), {}),
+         match="panels"),
+    case("render_jacobian_norms-not-norms", lambda: viz.render_jacobian_norms(
+        fig(), {"tanh": {"a": [1, 2]}}), match="JacobianNorms"),
+    case("render_vanishing-T", lambda: viz.render_vanishing(fig(), "tanh", 1.0, 0), match="T"),
+    case("render_vanishing-lambda1", lambda: viz.render_vanishing(fig(), "tanh", "big"),
+         match="lambda1"),
+    case("render_bptt_terms-short", lambda: viz.render_bptt_terms(fig(), [1.0]),
+         match="term_norms"),
+    case("render_bptt_terms-negative", lambda: viz.render_bptt_terms(fig(), [1.0, -2.0]),
+         match="term_norms"),
+    case("render_state_gradients-empty", lambda: viz.render_state_gradients(fig(), {}),
+         match="curves"),
+    case("render_state_gradients-2d", lambda: viz.render_state_gradients(
+        fig(), {"rnn": np.ones((2, 3))}), match="curves"),
+    case("render_clipping-not-runs", lambda: viz.render_clipping(fig(), {"a": [1.0]}),
+         match="LongLagResult"),
+    case("render_success-table", lambda: viz.render_success(fig(), {"rnn": 1.0}),
+         match="table"),
+    case("vanishing_explorer-hidden", lambda: widgets.vanishing_explorer(hidden_size=0),
+         match="hidden_size"),
+    case("check_step_jacobian-transposed", lambda: checks.check_step_jacobian(
+        lambda x, h, wi, wr, b: (np.diag(1 - np.tanh(wi @ x + wr @ h + b) ** 2) @ wr).T),
+        WrongAnswer, "H=3"),
+    case("check_vanishing_rule-less-equal", lambda: checks.check_vanishing_rule(
+        lambda lam, nl: {"sigmoid": 0.25}.get(nl, 1.0) * lam <= 1), WrongAnswer, "lambda1=1.0"),
+    case("check_bptt_step-no-derivative", lambda: checks.check_bptt_step(
+        lambda dh, h, hp, w: (dh @ w, dh.T @ hp)), WrongAnswer, "dh_prev"),
     # --- train.py: fit ---------------------------------------------------------------------------
     case("fit-lr-inf", lambda: fit1(lr=float("inf")), match="lr"),
     case("fit-lr-nan", lambda: fit1(lr=float("nan")), match="lr"),
@@ -872,6 +1043,70 @@ CASES = [
         {("small", "similar"): {"a": [0.5]}}, {("small", "similar"): ("b", "")}), match="rules"),
     case("check_fine_tune_setup-returns-none", lambda: checks.check_fine_tune_setup(
         lambda m, u, lr, d: None), WrongAnswer, "optimizer"),
+    # --- notebook 10: the recurrent layer unrolled, embeddings, the gap task ---------------------
+    case("check_rnn_step-returns-none", lambda: checks.check_rnn_step(lambda x, h, W, b: None),
+         WrongAnswer, "x_t"),
+    case("check_rnn_parameters-string", lambda: checks.check_rnn_parameters(lambda d, h: "640"),
+         WrongAnswer, "input_size"),
+    case("check_embedding_lookup-ids", lambda: checks.check_embedding_lookup(lambda i, t: i),
+         WrongAnswer, "ids"),
+    case("render_unrolled-step", lambda: viz.render_unrolled(
+        fig(), np.zeros((3, 2)), np.zeros((3, 4)), 3), match="step"),
+    case("render_unrolled-ragged", lambda: viz.render_unrolled(
+        fig(), RAGGED, np.zeros((2, 4)), 0), match="x"),
+    case("render_text_states-values", lambda: viz.render_text_states(fig(), "abc", [0.1, 0.2]),
+         match="values"),
+    case("render_text_states-text", lambda: viz.render_text_states(fig(), 42, [0.1]),
+         match="text"),
+    case("unrolled_explorer-weights", lambda: widgets.unrolled_explorer(
+        {"s": (["a"], np.zeros((1, 2)))}, np.zeros((3, 2)), np.zeros((3, 2))),
+        match="weight_hh"),
+    case("unrolled_explorer-x", lambda: widgets.unrolled_explorer(
+        {"s": (["a"], np.zeros((1, 5)))}, np.zeros((3, 2)), np.zeros((3, 3))), match="x must"),
+    case("gap_task-gap", lambda: sequences.gap_task(4, gap=-1), match="gap"),
+    case("gap_task-huge", lambda: sequences.gap_task(10**6, gap=10**3), match="lower n or gap"),
+    case("gap_task-noise", lambda: sequences.gap_task(4, 2, noise=float("nan")), match="noise"),
+    case("GapClassifier-input", lambda: sequences.GapClassifier()(torch.zeros(2, 3, 7)),
+         match="x"),
+    case("train_gap-lr", lambda: sequences.train_gap(2, 0, lr=0), match="lr"),
+    case("train_gap-seed", lambda: sequences.train_gap(2, "0"), match="seed"),
+    case("gap_sweep-gaps", lambda: sequences.gap_sweep("2, 4"), match="gaps"),
+    # --- notebook 12: LSTM and GRU gates (sequences.gates, viz/widgets gates, checks ch5) --------
+    case("bracket_sequences-n-zero", lambda: seq_gates.bracket_sequences(0, 5), match="n"),
+    case("bracket_sequences-p", lambda: seq_gates.bracket_sequences(4, 5, p_open=0.8, p_close=0.5),
+         match="p_open"),
+    case("bracket_sequences-huge", lambda: seq_gates.bracket_sequences(10**5, 10**3),
+         match="values"),
+    case("bracket_text-2d", lambda: seq_gates.bracket_text(np.zeros((2, 3), dtype=int)),
+         match="tokens"),
+    case("bracket_text-range", lambda: seq_gates.bracket_text([0, 7]), match="tokens"),
+    case("unit_correlations-target", lambda: seq_gates.unit_correlations(
+        np.zeros((2, 3, 4)), np.zeros((2, 4))), match="target"),
+    case("unit_correlations-nan", lambda: seq_gates.unit_correlations(
+        np.full((2, 3, 4), np.nan), np.zeros((2, 3))), match="finite"),
+    case("lstm_states-not-lstm", lambda: seq_gates.lstm_states(
+        nn.GRU(2, 3, batch_first=True), np.zeros((1, 4, 2))), match="lstm"),
+    case("lstm_states-x-shape", lambda: seq_gates.lstm_states(
+        nn.LSTM(2, 3, batch_first=True), np.zeros((1, 4, 5))), match="x"),
+    case("render_gate_trace-text", lambda: viz.render_gate_trace(
+        fig(), "", {"f": [], "i": [], "o": []}, []), match="text"),
+    case("render_gate_trace-gates", lambda: viz.render_gate_trace(
+        fig(), "ab", {"f": [0, 1]}, [0, 1]), match="gates"),
+    case("render_gate_trace-cell", lambda: viz.render_gate_trace(
+        fig(), "ab", {k: [0, 1] for k in "fio"}, [0, 1, 2]), match="cell"),
+    case("render_gate_trace-step", lambda: viz.render_gate_trace(
+        fig(), "ab", {k: [0, 1] for k in "fio"}, [0, 1], step=2), match="step"),
+    case("gate_explorer-cell", lambda: widgets.gate_explorer(
+        "ab", {k: np.zeros((2, 3)) for k in "ifgo"}, np.zeros((3, 3))), match="cell"),
+    case("gate_explorer-gates", lambda: widgets.gate_explorer(
+        "ab", {k: np.zeros((2, 3)) for k in "ifo"}, np.zeros((2, 3))), match="gates"),
+    case("gate_explorer-correlations", lambda: widgets.gate_explorer(
+        "ab", {k: np.zeros((2, 3)) for k in "ifgo"}, np.zeros((2, 3)), correlations=[0.5]),
+        match="correlations"),
+    case("check_cell_update-returns-none", lambda: checks.check_cell_update(lambda *a: None),
+         WrongAnswer, "N=3"),
+    case("check_gate_roles-list", lambda: checks.check_gate_roles(lambda: ["forget"]),
+         WrongAnswer, "dict"),
     # --- models ----------------------------------------------------------------------------------
     case("count_parameters-none", lambda: models.count_parameters(None), match="model"),
     case("summary-huge-input", lambda: models.summary(nn.Flatten(), (10**6, 10**6)),
@@ -1076,6 +1311,82 @@ CASES = [
     case("expect_close-string", lambda: checks.expect_close("abc", 1.0), WrongAnswer, "got"),
     case("expect_close-none", lambda: checks.expect_close(None, np.zeros(3)), WrongAnswer,
          "got"),
+    # notebook 14: sequence to sequence translation (course_utils.seq2seq, viz/widgets/checks)
+    case("load_numbers-split", lambda: seq2seq.load_numbers("dev"), match="split"),
+    case("Seq2Seq-hidden-zero", lambda: seq2seq.Seq2Seq(10, 10, hidden=0), match="hidden"),
+    case("Seq2Seq-vocab-string", lambda: seq2seq.Seq2Seq("10", 10), match="src_vocab"),
+    case("Seq2Seq-attention-string", lambda: seq2seq.Seq2Seq(10, 10, attention="yes"),
+         match="attention"),
+    case("Seq2Seq-forward-float-src", lambda: seq2seq.Seq2Seq(10, 10)(
+        torch.zeros(2, 3), torch.ones(2, 3, dtype=torch.long)), match="src"),
+    case("Seq2Seq-forward-tf-range", lambda: seq2seq.Seq2Seq(10, 10)(
+        torch.ones(2, 3, dtype=torch.long), torch.ones(2, 3, dtype=torch.long), 2.0),
+         match="teacher_forcing"),
+    case("Seq2SeqStep-tf", lambda: seq2seq.Seq2SeqStep(-0.5), match="teacher_forcing"),
+    case("Seq2SeqStep-short-target", lambda: seq2seq.Seq2SeqStep()(
+        seq2seq.Seq2Seq(10, 10), (torch.ones(2, 3, dtype=torch.long),
+                                  torch.ones(2, 1, dtype=torch.long)), {}), match="tgt"),
+    case("check_ids-range", lambda: seq2seq.check_ids(torch.tensor([[0, 12]]), "src", 10),
+         match=r"src must lie in \[0, 10\)"),
+    case("check_ids-empty", lambda: seq2seq.check_ids(torch.zeros(1, 0, dtype=torch.long), "src",
+                                                      10), match="empty"),
+    case("greedy_decode-model", lambda: seq2seq.greedy_decode(nn.Linear(2, 2),
+                                                              torch.ones(1, 2, dtype=torch.long)),
+         match="model"),
+    case("greedy_decode-max-len", lambda: seq2seq.greedy_decode(
+        seq2seq.Seq2Seq(10, 10), torch.ones(1, 2, dtype=torch.long), max_len=10**9),
+         match="max_len"),
+    case("beam_search-width", lambda: seq2seq.beam_search(
+        seq2seq.Seq2Seq(10, 10), torch.ones(2, dtype=torch.long), beam_width=0),
+         match="beam_width"),
+    case("beam_search-2d-src", lambda: seq2seq.beam_search(
+        seq2seq.Seq2Seq(10, 10), torch.ones(1, 2, dtype=torch.long)), match="src"),
+    case("sequence_log_prob-float-tgt", lambda: seq2seq.sequence_log_prob(
+        seq2seq.Seq2Seq(10, 10), torch.ones(1, 2, dtype=torch.long), torch.zeros(1, 3)),
+         match="tgt"),
+    case("translate-empty", lambda: seq2seq.translate(
+        seq2seq.Seq2Seq(10, 10), text.Vocab(["one", "two"]), text.Vocab(["eins"]), "  "),
+         match="empty"),
+    case("translate-unknown", lambda: seq2seq.translate(
+        seq2seq.Seq2Seq(10, 10), text.Vocab(["one", "two"]), text.Vocab(["eins"]), "one zwo"),
+         match="unknown word 'zwo'"),
+    case("translate-number", lambda: seq2seq.translate(
+        seq2seq.Seq2Seq(10, 10), text.Vocab(["one"]), text.Vocab(["eins"]), 97), match="sentence"),
+    case("translate_batch-string", lambda: seq2seq.translate_batch(
+        seq2seq.Seq2Seq(10, 10), text.Vocab(["one"]), text.Vocab(["eins"]), "one"),
+         match="sentences"),
+    case("exact_match-lengths", lambda: seq2seq.exact_match([["a"]], []), match="candidates"),
+    case("train_in_chunks-steps", lambda: seq2seq.train_in_chunks(
+        seq2seq.Seq2Seq(10, 10), (torch.ones(2, 2, dtype=torch.long),) * 2, 0, 1, seed=0),
+         match="steps"),
+    case("train_in_chunks-optimizer", lambda: seq2seq.train_in_chunks(
+        seq2seq.Seq2Seq(10, 10), (torch.ones(2, 2, dtype=torch.long),) * 2, 1, 1, seed=0,
+        optimizer="adam"), match="optimizer"),
+    case("render_attention-shape", lambda: viz.render_attention(
+        fig(), ["a", "b"], ["x"], np.ones((3, 3)) / 3), match="weights"),
+    case("render_attention-empty-source", lambda: viz.render_attention(fig(), [], ["x"],
+                                                                       np.ones((1, 0))),
+         match="source"),
+    case("render_attention-not-weights", lambda: viz.render_attention(
+        fig(), ["a"], ["x"], np.full((1, 1), 5.0)), match="weights"),
+    case("render_match_curves-empty", lambda: viz.render_match_curves(fig(), {}), match="curves"),
+    case("render_match_curves-steps", lambda: viz.render_match_curves(
+        fig(), {"tf": [[(1, 0.1), (2, 0.2)], [(1, 0.1), (3, 0.2)]]}), match="share their steps"),
+    case("attention_explorer-empty", lambda: widgets.attention_explorer({}, []),
+         match="translations"),
+    case("attention_explorer-references", lambda: widgets.attention_explorer(
+        {"greedy": [seq2seq.Translation(["a"], ["x"], np.ones((2, 1)), 0.0)] * 2}, [["x"]]),
+         match="references"),
+    case("translation_box-not-callable", lambda: widgets.translation_box("translate"),
+         match="translate"),
+    case("translation_box-beams", lambda: widgets.translation_box(lambda s, k: None, beams=[0]),
+         match="beams"),
+    case("check_sentence_bleu-fraction", lambda: checks.check_sentence_bleu(
+        lambda c, r, n: train.bleu([c], [[r]], max_n=n) / 100), WrongAnswer, "percent"),
+    case("check_sentence_bleu-string", lambda: checks.check_sentence_bleu(lambda c, r, n: "42"),
+         WrongAnswer, "expected a number"),
+    case("check_greedy_translate-no-eos-stop", lambda: checks.check_greedy_translate(
+        lambda m, s, n: [4] * n), WrongAnswer, "feed back the argmax"),
 ]
 
 
@@ -1106,8 +1417,9 @@ def test_there_are_many_cases_covering_every_public_module():
 NO_CASE_NEEDED = {  # public names without arguments to get wrong, or exercised by the tests below
     "stub_error", "checker", "call_student", "WrongAnswer", "data_dir", "DataIntegrityError",
     "DatasetUnavailable", "Summary", "SummaryRow", "demo_apps", "param_growth_explorer",
-    "flashlight_demo_grid", "Result",
-    "WeightsUnavailable", "LinearOnCodes", "weights_dir", "weights_path", "imagenet_classes"}
+    "flashlight_demo_grid", "Result", "LongLagResult", "JacobianNorms", "recorded_long_lag", "GapResult",
+    "WeightsUnavailable", "LinearOnCodes", "weights_dir", "weights_path", "imagenet_classes",
+    "Generated", "NumberPair", "EncoderStates", "Translation"}
 
 
 def _names(code, out):
@@ -1126,8 +1438,8 @@ def test_every_public_function_has_a_bad_input_case():
     for helper in (fit1, pair, in_data_dir):
         _names(helper.__code__, used)
     missing = [f"{module.__name__}.{name}"
-               for module in (checks, conv, data, models, pooling, rnn, train, transfer, viz,
-                              widgets)
+               for module in (checks, conv, data, models, pooling, rnn, seq2seq, sequences, text,
+                              train, transfer, viz, widgets)
                for name in module.__all__
                if callable(getattr(module, name)) and name not in used | NO_CASE_NEEDED]
     assert not missing, f"public functions without a bad-input case: {missing}"
@@ -1190,7 +1502,11 @@ def test_float32_tolerance_is_float32_not_float64():
     checks.check_conv_layer_stats, checks.check_cnn_parameters, checks.check_flip_factors,
     checks.check_rows_lost, checks.check_centre_gradient, checks.check_maxpool_backward,
     checks.check_lenet_module, checks.check_training_loop, checks.check_colour_lenet,
-    checks.check_new_head, checks.check_fine_tune_setup],
+    checks.check_new_head, checks.check_fine_tune_setup, checks.check_sample_next,
+    checks.check_step_jacobian, checks.check_vanishing_rule, checks.check_bptt_step,
+    checks.check_rnn_step, checks.check_rnn_parameters, checks.check_embedding_lookup,
+    checks.check_cell_update, checks.check_gate_roles,
+    checks.check_sentence_bleu, checks.check_greedy_translate],
     ids=lambda c: c.__name__)
 def test_every_checker_answers_three_ways(checker, capsys):
     checker(stub)                                                      # untouched stub

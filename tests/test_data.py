@@ -261,7 +261,7 @@ def test_bad_arguments_list_what_exists(call, listed):
 def test_public_names():
     assert set(data.__all__) >= {"data_dir", "verify_data", "load_mnist", "load_text", "load_image",
                                  "load_full_dataset", "DataIntegrityError", "TEXTS", "IMAGES"}
-    assert TEXTS == ("shakespeare",)
+    assert TEXTS == ("shakespeare", "numbers_en_de")
     assert issubclass(DataIntegrityError, RuntimeError) and issubclass(DatasetUnavailable, RuntimeError)
 
 

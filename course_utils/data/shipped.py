@@ -20,11 +20,11 @@ __all__ = ["DATA_ENV_VAR", "MNIST_SPLITS", "TEXTS", "IMAGES", "DataIntegrityErro
 DATA_ENV_VAR = "COURSE_DATA_DIR"
 MANIFEST = "SHA256SUMS"
 MNIST_SPLITS = ("train", "test")
-TEXTS = ("shakespeare",)
+TEXTS = ("shakespeare", "numbers_en_de")
 IMAGES = ("astronaut", "brick", "camera", "chelsea", "coffee", "grass", "gravel")
 
 _MNIST_FILE = "mnist_4k1k.npz"
-_TEXT_FILES = {"shakespeare": "shakespeare.txt.gz"}
+_TEXT_FILES = {"shakespeare": "shakespeare.txt.gz", "numbers_en_de": "numbers_en_de.tsv.gz"}
 
 
 class DataIntegrityError(RuntimeError):
@@ -200,6 +200,8 @@ def load_text(name: str = "shakespeare") -> str:
     "shakespeare": eight whole plays (Hamlet, Macbeth, Romeo and Juliet, King Lear, Othello,
     Julius Caesar, A Midsummer Night's Dream, The Tempest), about 1.04 million ASCII
     characters, lines separated by "\\n", plays by three blank lines.
+    "numbers_en_de": the numbers 1-9,999 in English and German, a tab-separated table (notebook
+    14; :func:`course_utils.seq2seq.load_numbers` parses it).
 
     >>> text = load_text("shakespeare")
     >>> text[:25], len(text) > 500_000

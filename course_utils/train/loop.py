@@ -137,6 +137,8 @@ def evaluate(model: torch.nn.Module, data: Any, device=None, batch_size: int = 5
     With a ``step`` (see :mod:`course_utils.train.steps`): the step's ``loss`` and metrics, each
     the total over the data divided by the total count (per token for a ``SequenceStep``), plus
     its ``summary`` (e.g. ``ppl``). The model's train/eval mode is restored afterwards.
+    A step with ``carry_state=True`` reads ``data`` as :func:`sequence_pairs` lays it out, so
+    ``batch_size`` must be the one the pairs were cut with (``fit`` uses its own ``batch_size``).
     """
     batch_size = check_batch_size(batch_size)
     model = check_model(model)
@@ -306,6 +308,9 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
     if getattr(step, "carry_state", False) and shuffle:
         raise ValueError("a step that carries its state from batch to batch (truncated BPTT) "
                          "needs the batches in order: pass shuffle=False")
+    # a step that carries its state reads the test data in the layout of sequence_pairs too: row b
+    # of one batch continues row b of the last, so it must be read in batches of the same size
+    eval_batch = batch_size if getattr(step, "carry_state", False) else 512
     device = resolve_device(device)
     train = check_data(train, "train", classification)
     test = None if test is None else check_data(test, "test", classification)
@@ -371,7 +376,8 @@ def fit(model: torch.nn.Module, train: Any, test: Any = None, *, epochs: int = 5
             record: dict[str, float] = {"epoch": epoch, "lr": lr_now}
             record.update((f"train_{k}", v) for k, v in sums.means(step).items())
             if test is not None:
-                means = _evaluate(model, test, device, 512, step, "test", isinstance(test, tuple))
+                means = _evaluate(model, test, device, eval_batch, step, "test",
+                                  isinstance(test, tuple))
                 record.update((f"test_{k}", v) for k, v in means.items())
             record["seconds"] = time.perf_counter() - t0
             history.append(**record)

@@ -15,6 +15,7 @@ from .._validate import (
     check_cells,
     check_panels,
 )
+from ._colours import BLACK, VERMILION
 from ._tables import bare_axes, format_number, number_table
 
 __all__ = ["render_flashlight", "render_feature_map", "render_stride_padding",
@@ -129,7 +130,8 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
 
     The padded grid is coloured by how many windows cover each cell (0 = never read: input cells
     that no window reads are marked with a red cross, padding cells stay grey); the dots are the
-    windows' centres, the first and last windows are outlined. The title gives
+    windows' centres, the first window is outlined in solid black, the last one dashed in
+    vermilion (colour-blind safe: colour and line style both tell them apart). The title gives
     ``floor((n - f + 2p) / s) + 1`` and, when input is never read (see
     :func:`course_utils.layers.sizes.unread_rows`), how many rows and the padding that fixes it;
     a non-integer division that leaves only padding over is called harmless.
@@ -165,9 +167,11 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
     cx, cy = np.meshgrid(centres, centres)
     ax.scatter(cx.ravel(), cy.ravel(), s=14, color="tab:orange", edgecolor="black", linewidth=0.5,
                zorder=3)
-    for (i, j), colour in (((0, 0), "tab:green"), ((o - 1, o - 1), "tab:red")):
+    # first window solid black, last dashed vermilion: told apart by colour and by line style,
+    # both visible on the blue cells
+    for (i, j), colour, style in (((0, 0), BLACK, "-"), ((o - 1, o - 1), VERMILION, "--")):
         ax.add_patch(Rectangle((j * s - 0.45, i * s - 0.45), f - 0.1, f - 0.1, fill=False,
-                               edgecolor=colour, linewidth=3))
+                               edgecolor=colour, linewidth=3, linestyle=style))
     ax.set_xlim(-0.5, N - 0.5), ax.set_ylim(N - 0.5, -0.5)
     bare_axes(ax)
     span, lost = n - f + 2 * p, unread_rows(n, f, s, p)
@@ -186,8 +190,8 @@ def render_stride_padding(fig, n: int = 7, f: int = 3, s: int = 1, p: int = 0) -
         if span % s:
             note += (f"\n{span}/{s} is not an integer, but harmless: the {span % s} row(s) left "
                      "over are padding")
-        ax.set_title(title + note + f"\n{o * o} window positions (dots: centres); green: first, "
-                     "red: last;\ndarker cells are read by more windows"
+        ax.set_title(title + note + f"\n{o * o} window positions (dots: centres); black: first, "
+                     "dashed: last;\ndarker cells are read by more windows"
                      + ("; grey frame: padding" if p else ""), fontsize=9, loc="left")
 
 

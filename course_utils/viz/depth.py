@@ -11,6 +11,7 @@ from .._validate import (
     as_numbers,
     check_panels,
 )
+from ._colours import categorical
 
 __all__ = ["render_param_bars", "render_grad_norms", "render_depth_gradients"]
 
@@ -105,7 +106,7 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
     norms = {label: as_numbers(values, f"norms[{label!r}]").astype(float)
              for label, values in norms.items()}
     ax = ax if ax is not None else fig.subplots()
-    for label, values in norms.items():
+    for k, (label, values) in enumerate(norms.items()):   # colours: the Okabe–Ito cycle
         values = np.asarray(values, dtype=float)
         if values.ndim != 1 or not len(values):
             raise ValueError(f"{label}: expected a non-empty list of per-layer norms")
@@ -115,7 +116,7 @@ def render_grad_norms(fig, norms: dict, title: str = "", ax=None) -> None:
         elif zero.any():
             label = f"{label} ({int(zero.sum())} layers at 0)"
         ax.plot(np.arange(1, len(values) + 1), np.where(zero, np.nan, values), marker="o",
-                markersize=3, label=label)
+                markersize=3, label=label, color=categorical(k))
     from matplotlib.ticker import MaxNLocator
 
     ax.set_yscale("log")

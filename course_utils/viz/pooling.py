@@ -10,6 +10,7 @@ from .._validate import (
     as_numbers,
     check_cells,
 )
+from ._colours import BLUE, BLUISH_GREEN, VERMILION
 from ._tables import format_grid_number, grid_table
 
 __all__ = ["render_pooling", "render_param_growth"]
@@ -111,7 +112,7 @@ def render_param_growth(fig, channels: int = 3, units: int = 1000, filters: int 
     counts = [parameter_counts(int(s), channels, units, filters, kernel) for s in sides]
     fig.set_layout_engine("none")  # fixed margins: faster than a layout pass
     ax = fig.subplots(gridspec_kw=dict(left=0.11, right=0.98, bottom=0.13, top=0.97))
-    styles = {"one neuron": "tab:blue", "fully connected layer": "tab:red", "conv layer": "tab:green"}
+    styles = {"one neuron": BLUE, "fully connected layer": VERMILION, "conv layer": BLUISH_GREEN}
     labels = {"one neuron": "one fully connected neuron",
               "fully connected layer": f"fully connected layer, {units:,} neurons",
               "conv layer": f"conv layer, {filters} filters {kernel}×{kernel}×{channels}"}

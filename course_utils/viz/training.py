@@ -15,6 +15,7 @@ from .._validate import (
     check_cells,
     check_index,
 )
+from ._colours import BLUE, categorical
 
 __all__ = ["render_history", "render_feature_maps", "render_confusion"]
 
@@ -61,7 +62,7 @@ def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test
         raise ValueError(f"smooth must be >= 1, got {smooth}")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics):
-        for label, h in histories.items():
+        for k, (label, h) in enumerate(histories.items()):   # colours: the Okabe–Ito cycle
             if metric in _PER_STEP:
                 y = np.asarray(h[metric], dtype=float)
                 if smooth > 1 and len(y) >= smooth:
@@ -75,7 +76,7 @@ def render_history(fig, histories, metrics: Sequence[str] = ("train_loss", "test
                     y = 100 * y
             if not np.all(np.isnan(y)) and len(y):
                 ax.plot(x, y, marker="o" if metric not in _PER_STEP and len(x) <= 30 else None,
-                        markersize=3, label=label or None)
+                        markersize=3, label=label or None, color=categorical(k))
         ax.set_xlabel("step" if metric in _PER_STEP else "epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # no "epoch 1.25"
         ax.set_title(_HISTORY_LABELS.get(metric, metric.replace("_", " "))
@@ -146,7 +147,8 @@ def render_feature_maps(fig, images: np.ndarray, maps: dict, labels: Sequence[in
 def render_confusion(fig, labels, predictions, num_classes: int = 10,
                      class_names: Sequence[str] | None = None, title: str = "") -> None:
     """Confusion matrix with counts: rows are true classes, columns predictions; off-diagonal
-    cells (the errors) in red. Shapes: labels (N,), predictions (N,) ints in [0, num_classes)."""
+    cells (the errors) in red, the diagonal's counts (the correct ones) in bold blue (no red/green
+    pair: colour-blind safe). Shapes: labels (N,), predictions (N,) ints in [0, num_classes)."""
     from ..train.metrics import confusion_matrix
 
     num_classes = as_int(num_classes, "num_classes", 1)
@@ -165,7 +167,7 @@ def render_confusion(fig, labels, predictions, num_classes: int = 10,
         if v:
             dark = r != c and errors[r, c] > 0.6 * errors.max()
             ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
-                    color="tab:green" if r == c else ("white" if dark else "black"),
+                    color=BLUE if r == c else ("white" if dark else "black"),
                     fontweight="bold" if r == c else None)
     ax.set_xticks(range(num_classes), names, fontsize=8)
     ax.set_yticks(range(num_classes), names, fontsize=8)

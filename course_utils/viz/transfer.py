@@ -7,6 +7,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .._validate import as_float, as_int, as_numbers, check_index, check_panels
+from ._colours import SKY_BLUE, categorical
 
 __all__ = ["render_first_filters", "render_code_space", "render_scenario"]
 
@@ -72,7 +73,7 @@ def render_code_space(fig, images, points, neighbours, similarities, labels, ind
     ax = fig.add_subplot(grid[1, :])
     for c in np.unique(y):
         sel = y == c
-        ax.scatter(pts[sel, 0], pts[sel, 1], s=9, alpha=0.6, label=names[c], color=f"C{c % 10}")
+        ax.scatter(pts[sel, 0], pts[sel, 1], s=9, alpha=0.6, label=names[c], color=categorical(c))
     ax.scatter(pts[nb, 0], pts[nb, 1], s=60, facecolors="none", edgecolors="black", linewidths=1)
     ax.scatter(*pts[index], marker="*", s=220, color="black")
     ax.set_xlabel("principal direction 1"), ax.set_ylabel("principal direction 2")
@@ -87,7 +88,7 @@ def render_scenario(fig, accuracies, recommended: str, rule: str = "", chance: f
 
     ``accuracies``: {strategy: test accuracies, one per seed}; each strategy is a bar at its mean
     with one dot per seed and its spread (max - min) printed; ``recommended`` (a key) is the notes'
-    rule of thumb for this scenario, drawn in green; the best mean is marked with a star. ``rule``:
+    rule of thumb for this scenario, drawn in sky blue (and named so on its label); the best mean is marked with a star. ``rule``:
     the notes' text, shown under the title; ``chance``: a dotted line at the chance accuracy.
     """
     if not isinstance(accuracies, Mapping) or not accuracies:
@@ -109,7 +110,7 @@ def render_scenario(fig, accuracies, recommended: str, rule: str = "", chance: f
     best = int(np.argmax(means))
     ax = fig.add_subplot(1, 1, 1)
     rows = np.arange(len(names))[::-1]
-    colours = ["tab:green" if n == recommended else "lightgray" for n in names]
+    colours = [SKY_BLUE if n == recommended else "lightgray" for n in names]
     ax.barh(rows, means, color=colours, edgecolor="black", linewidth=0.5)
     for r, a, m, name in zip(rows, values, means, names):
         ax.scatter(a, np.full(len(a), r), s=14, color="black", zorder=3)
@@ -118,8 +119,8 @@ def render_scenario(fig, accuracies, recommended: str, rule: str = "", chance: f
                 f"{m:.3f} ± {(a.max() - a.min()) / 2:.3f}{mark}", va="center", fontsize=8,
                 fontweight="bold" if mark else "normal")
     if chance is not None:
-        ax.axvline(chance, color="tab:red", ls=":", lw=1)
-        ax.text(chance, rows[0] + 0.45, " chance", color="tab:red", fontsize=7, va="bottom")
+        ax.axvline(chance, color="0.2", ls=":", lw=1)
+        ax.text(chance, rows[0] + 0.45, " chance", color="0.2", fontsize=7, va="bottom")
     ax.set_yticks(rows, [f"{n}\n(the notes' rule)" if n == recommended else n for n in names],
                   fontsize=8)
     ax.set_xlim(0, 1)

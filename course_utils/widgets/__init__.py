@@ -6,7 +6,8 @@
 works; the explorers live in one module per topic, as the figures do:
 :mod:`~course_utils.widgets.images`, :mod:`~course_utils.widgets.pooling`,
 :mod:`~course_utils.widgets.conv`, :mod:`~course_utils.widgets.training`,
-:mod:`~course_utils.widgets.depth`, :mod:`~course_utils.widgets.transfer`. :func:`demo_apps` (in ``demos``) builds one of each for the
+:mod:`~course_utils.widgets.depth`, :mod:`~course_utils.widgets.transfer`,
+:mod:`~course_utils.widgets.unrolled`, :mod:`~course_utils.widgets.recurrent`. :func:`demo_apps` (in ``demos``) builds one of each for the
 tests and benchmarks. A new chapter adds its own module, re-exports its explorers here and adds
 them to ``demo_apps``.
 """
@@ -25,10 +26,16 @@ from .conv import (
 )
 from .demos import demo_apps
 from .depth import depth_gradient_explorer
+from .gates import gate_explorer
 from .images import digit_explorer
 from .pooling import param_growth_explorer, pooling_demo_grid, pooling_explorer
+from .recurrent import vanishing_explorer
+from .text import SAMPLING_PROMPTS as SAMPLING_PROMPTS
+from .text import temperature_explorer
 from .training import feature_map_explorer, momentum_explorer
 from .transfer import code_space_explorer, scenario_explorer
+from .translate import attention_explorer, translation_box
+from .unrolled import unrolled_explorer
 
 __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", "Result",
            "feature_map_explorer", "momentum_explorer", "depth_gradient_explorer",
@@ -36,6 +43,11 @@ __all__ = ["slider", "fslider", "choice", "toggle", "App", "app", "render_png", 
            "pooling_demo_grid", "flashlight_explorer", "flashlight_demo_grid",
            "kernel_playground", "stride_padding_explorer", "code_space_explorer",
            "scenario_explorer"]
+__all__ += ["vanishing_explorer"]  # recurrent.py (notebook 11)
+__all__ += ["temperature_explorer"]
+__all__ += ["unrolled_explorer"]  # unrolled.py (notebook 10)
+__all__ += ["gate_explorer"]  # gates.py (notebook 12)
+__all__ += ["attention_explorer", "translation_box"]  # translate.py (notebook 14)
 
 # This package is the public home of every name above: help() and the tests (which look for the
 # explorers defined "here") see course_utils.widgets, wherever the code sits (as numpy does).

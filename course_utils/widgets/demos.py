@@ -6,10 +6,15 @@ from typing import Callable
 from .app import App
 from .conv import flashlight_explorer, kernel_playground, stride_padding_explorer
 from .depth import depth_gradient_demo
+from .gates import gate_explorer_demo
 from .images import digit_explorer
 from .pooling import param_growth_explorer, pooling_explorer
+from .recurrent import vanishing_explorer
+from .text import temperature_explorer
 from .training import lenet_feature_demo, momentum_explorer
 from .transfer import code_space_demo, scenario_demo
+from .translate import attention_demo
+from .unrolled import unrolled_demo
 
 __all__ = ["demo_apps"]
 
@@ -37,4 +42,16 @@ def demo_apps() -> dict[str, Callable[[], App]]:
         "depth_gradient_explorer": lambda: depth_gradient_demo(),
         "code_space_explorer": lambda: code_space_demo(),
         "scenario_explorer": lambda: scenario_demo(),
+        "vanishing_explorer": lambda: vanishing_explorer(),
+        "temperature_explorer": lambda: temperature_explorer(*_char_lm(), length=80),
+        "unrolled_explorer": lambda: unrolled_demo(),
+        "gate_explorer": lambda: gate_explorer_demo(),
+        "attention_explorer": lambda: attention_demo(),
     }
+
+
+def _char_lm():
+    from ..text import load_char_lm
+
+    model, vocab, _ = load_char_lm()
+    return model, vocab
