@@ -32,8 +32,9 @@ for this module, the same skip rule):
     unnamed slider although its label is on screen);
   - **JupyterLab**: everything else (toolbars, editors, the deck's controls).
 
-  The test fails on any serious or critical violation of the course's own content and prints the
-  counts of all three (also written to ``build/test-artifacts/axe.json``).
+  The test fails on any violation in the course's own content, of any impact (a markdown table
+  with an empty or math-only header cell is a minor one), and prints the counts of all three
+  (also written to ``build/test-artifacts/axe.json``).
 * ``test_explorers_by_keyboard``: for each kind of control (slider, toggle buttons, dropdown,
   check box), the explorer with the fewest controls that has one is run in a generated notebook;
   then the keyboard alone moves focus from each control to the next (Tab) and changes it (arrow
@@ -253,8 +254,8 @@ def test_axe_on_every_notebook_and_deck(lab, browser):
     write_report(nodes, "axe.json")
     print(f"axe-core on {len(names)} notebooks and their decks in "
           f"{time.monotonic() - start:.0f} s\n{summarise(nodes)}")
-    bad = [n for n in nodes if n["origin"] == "course" and n["impact"] in SERIOUS]
-    assert not bad, "serious accessibility violations in the course's content:\n" + "\n".join(
+    bad = [n for n in nodes if n["origin"] == "course"]      # minor ones included: there are none
+    assert not bad, "accessibility violations in the course's content:\n" + "\n".join(
         f"  {n['where']}: {n['rule']} ({n['impact']}: {n['help']}) at {n['target']}: {n['html']}"
         for n in bad)
 
