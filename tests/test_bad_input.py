@@ -20,11 +20,13 @@ import torch
 from torch import nn
 
 from course_utils import (
+    captioning,
     checks,
     conv,
     data,
     models,
     pooling,
+    qa,
     rnn,
     seq2seq,
     sequences,
@@ -1387,6 +1389,171 @@ CASES = [
          WrongAnswer, "expected a number"),
     case("check_greedy_translate-no-eos-stop", lambda: checks.check_greedy_translate(
         lambda m, s, n: [4] * n), WrongAnswer, "feed back the argmax"),
+    # notebook 15: image captioning (course_utils.captioning, viz/widgets/checks)
+    case("make_scenes-n", lambda: captioning.make_scenes(0), match="n must"),
+    case("make_scenes-side", lambda: captioning.make_scenes(2, side=10), match="side"),
+    case("make_scenes-seed", lambda: captioning.make_scenes(2, seed="0"), match="seed"),
+    case("make_scenes-exclude", lambda: captioning.make_scenes(2, exclude=[("red", "disc")]),
+         match="exclude"),
+    case("make_scenes-require", lambda: captioning.make_scenes(2, exclude=[], require=True),
+         match="require"),
+    case("render_scenes-empty", lambda: captioning.render_scenes([]), match="scenes"),
+    case("render_scenes-not-scene", lambda: captioning.render_scenes([(1, 2, 3)]), match="scenes"),
+    case("render_scenes-huge", lambda: captioning.render_scenes(
+        captioning.make_scenes(1) * 3_000_000), match="scenes"),
+    case("object_mask-side", lambda: captioning.object_mask(
+        captioning.make_scenes(1)[0].first, 7), match="side"),
+    case("object_mask-obj", lambda: captioning.object_mask("disc", 48), match="obj"),
+    case("relation-not-object", lambda: captioning.relation("a", "b"), match="a must"),
+    case("grid_cover-shape", lambda: captioning.grid_cover(np.ones((48, 48)), 5), match="mask"),
+    case("check_scene-colour", lambda: captioning.check_scene(captioning.Scene(
+        captioning.SceneObject("red", "disc", "small", 10.0, 10.0),
+        captioning.SceneObject("blue", "disc", "small", 30.0, 30.0), 48)), match="colour"),
+    case("check_scene-position", lambda: captioning.check_scene(captioning.Scene(
+        captioning.SceneObject("pink", "disc", "small", 10.0, 99.0),
+        captioning.SceneObject("blue", "disc", "small", 30.0, 30.0), 48)), match="y"),
+    case("scene_captions-tuple", lambda: captioning.scene_captions((1, 2)), match="scene"),
+    case("parse_caption-number", lambda: captioning.parse_caption(42), match="words"),
+    case("caption_mistakes-scene", lambda: captioning.caption_mistakes("a b", None),
+         match="scene"),
+    case("caption_errors-words", lambda: captioning.caption_errors(
+        [1, 2], captioning.make_scenes(1)[0]), match="words"),
+    case("caption_column-scene", lambda: captioning.caption_column("a", "scene"), match="scene"),
+    case("check_words-long", lambda: captioning.check_words(["a"] * 5000), match="words"),
+    case("Captioner-vocab", lambda: captioning.Captioner(2), match="vocab_size"),
+    case("Captioner-channels", lambda: captioning.Captioner(20, channels=(8, 8)),
+         match="channels"),
+    case("Captioner-attention", lambda: captioning.Captioner(20, attention="yes"),
+         match="attention"),
+    case("Captioner-images-side", lambda: captioning.Captioner(20).encode(torch.zeros(1, 3, 30, 30)),
+         match="images"),
+    case("Captioner-tokens-float", lambda: captioning.Captioner(20)(
+        torch.zeros(1, 3, 48, 48), torch.zeros(1, 3)), match="tokens_in"),
+    case("CaptionStep-model", lambda: captioning.CaptionStep()(
+        nn.Linear(2, 2), (torch.zeros(1, 3, 48, 48), torch.ones(1, 3, dtype=torch.long)), {}),
+         match="model"),
+    case("soft_attention-shapes", lambda: captioning.soft_attention(
+        torch.zeros(2, 4, 3), torch.zeros(2, 5), torch.zeros(6, 3), torch.zeros(6, 4),
+        torch.zeros(6)), match="shapes"),
+    case("check_images-numpy", lambda: captioning.check_images(np.zeros((1, 3, 48, 48))),
+         match="images"),
+    case("greedy_caption-model", lambda: captioning.greedy_caption(
+        nn.Linear(2, 2), torch.zeros(1, 3, 48, 48)), match="model"),
+    case("greedy_caption-max-len", lambda: captioning.greedy_caption(
+        captioning.Captioner(20), torch.zeros(1, 3, 48, 48), max_len=10**6), match="max_len"),
+    case("caption_images-vocab", lambda: captioning.caption_images(
+        captioning.Captioner(20), "vocab", torch.zeros(1, 3, 48, 48)), match="vocab"),
+    case("caption_tensors-empty", lambda: captioning.caption_tensors(
+        [], text.Vocab(captioning.CAPTION_WORDS)), match="scenes"),
+    case("caption_tensors-both", lambda: captioning.caption_tensors(
+        captioning.make_scenes(1), text.Vocab(captioning.CAPTION_WORDS), both="yes"),
+         match="both"),
+    case("score_captions-lengths", lambda: captioning.score_captions(
+        [["a"]], captioning.make_scenes(2)), match="same length"),
+    case("attention_on_objects-caption", lambda: captioning.attention_on_objects(
+        ["a"], captioning.make_scenes(1)[0]), match="caption"),
+    case("render_caption-weights", lambda: viz.render_caption(
+        fig(), np.zeros((3, 48, 48)), ["a", "b"], np.ones((5, 6, 6))), match="weights"),
+    case("render_caption-image", lambda: viz.render_caption(fig(), np.zeros((48, 48)), ["a"]),
+         match="image"),
+    case("render_caption_gallery-columns", lambda: viz.render_caption_gallery(
+        fig(), np.zeros((1, 3, 8, 8)), [["a"]], [5], ["x", "y", "z"]), match="columns"),
+    case("caption_explorer-model", lambda: widgets.caption_explorer(
+        nn.Linear(2, 2), text.Vocab(captioning.CAPTION_WORDS)), match="model"),
+    case("caption_explorer-side", lambda: widgets.caption_explorer(
+        captioning.Captioner(20), text.Vocab(captioning.CAPTION_WORDS), side=50), match="side"),
+    case("caption_explorer-scene", lambda: widgets.caption_explorer(
+        captioning.Captioner(20), text.Vocab(captioning.CAPTION_WORDS), scene="a scene"),
+         match="scene"),
+    case("check_soft_attention-no-softmax", lambda: checks.check_soft_attention(
+        lambda f, h, wf, wh, v: (torch.ones(f.shape[:2]) / f.shape[1], f.mean(1))),
+         WrongAnswer, "softmax"),
+    case("check_caption_errors-no-swap", lambda: checks.check_caption_errors(
+        lambda w, s: None if captioning.parse_caption(w) is None else sum(
+            a != b for a, b in zip(w, captioning.scene_captions(s)[0]))),
+         WrongAnswer, "both ways"),
+    # notebook 16: question answering (course_utils.qa, viz/widgets/checks)
+    case("make_story-task", lambda: qa.make_story("who", 3), match="task"),
+    case("make_story-length", lambda: qa.make_story("two facts", 1), match="length"),
+    case("make_story-rng", lambda: qa.make_story("one fact", 3, rng="0"), match="rng"),
+    case("make_dataset-n", lambda: qa.make_dataset(0), match="n must"),
+    case("make_dataset-lengths", lambda: qa.make_dataset(2, lengths=(5, 3)), match="lengths"),
+    case("make_dataset-tasks", lambda: qa.make_dataset(2, tasks="one fact"), match="tasks"),
+    case("replay_story-string", lambda: qa.replay_story("mary went to the kitchen ."),
+         match="story"),
+    case("replay_story-impossible", lambda: qa.replay_story(["mary took the apple ."]),
+         match="story"),
+    case("QAReader-vocab", lambda: qa.QAReader(2), match="vocab_size"),
+    case("QAReader-hidden", lambda: qa.QAReader(10, hidden=0), match="hidden"),
+    case("QAReader-2d-ids", lambda: qa.QAReader(10)(torch.ones(2, 3, dtype=torch.long)),
+         match="ids"),
+    case("QAReader-padding-only", lambda: qa.QAReader(10)(torch.zeros(1, 2, 3, dtype=torch.long)),
+         match="padding only"),
+    case("QAStep-answers", lambda: qa.QAStep()(qa.QAReader(10), (
+        torch.ones(2, 1, 3, dtype=torch.long), torch.tensor([0, 99])), {}), match="answers"),
+    case("encode_examples-order", lambda: qa.encode_examples(
+        qa.make_dataset(2), text.Vocab(["mary"]), "question middle"), match="order"),
+    case("encode_examples-one", lambda: qa.encode_examples(
+        qa.make_dataset(1)[0], text.Vocab(["mary"])), match="examples"),
+    case("encode_sentences-vocab", lambda: qa.encode_sentences([["a ."]], "vocab"),
+         match="vocab"),
+    case("encode_sentences-empty-story", lambda: qa.encode_sentences([[]], text.Vocab(["a"])),
+         match="stories"),
+    case("answer_ids-empty", lambda: qa.answer_ids([]), match="examples"),
+    case("reading_order-question", lambda: qa.reading_order(["a ."], None), match="question"),
+    case("check_examples-strings", lambda: qa.check_examples(["mary"]), match="QAExample"),
+    case("predict_answers-model", lambda: qa.predict_answers(
+        nn.Linear(2, 2), qa.make_dataset(2), text.Vocab(["mary"])), match="model"),
+    case("accuracy_by-grouping", lambda: qa.accuracy_by(
+        qa.make_dataset(2), [True, False], by="colour"), match="grouping"),
+    case("accuracy_by-correct", lambda: qa.accuracy_by(qa.make_dataset(2), [True]),
+         match="correct"),
+    case("accuracy_by-bins", lambda: qa.accuracy_by(
+        qa.make_dataset(2), [True, False], by="length", bins=[5, 3]), match="bins"),
+    case("majority_baseline-test", lambda: qa.majority_baseline(qa.make_dataset(3), "test"),
+         match="test"),
+    case("majority_baseline-missing-task", lambda: qa.majority_baseline(
+        qa.make_dataset(2, tasks=["one fact"]), qa.make_dataset(2, tasks=["yes/no"])),
+         match="train has no"),
+    case("parse_story-number", lambda: qa.parse_story(42), match="story"),
+    case("parse_story-huge", lambda: qa.parse_story("a. " * 3000), match="5,000"),
+    case("answer_question-empty", lambda: qa.answer_question(
+        qa.QAReader(10), text.Vocab(["mary"]), " . ", "where is mary ?"), match="empty"),
+    case("answer_question-unknown", lambda: qa.answer_question(
+        qa.QAReader(10), text.Vocab(["mary"]), "mary went to the moon.", "where is mary ?"),
+         match="never saw"),
+    case("answer_question-model", lambda: qa.answer_question(
+        nn.Linear(2, 2), text.Vocab(["mary"]), "mary.", "where?"), match="model"),
+    case("render_task_accuracy-range", lambda: viz.render_task_accuracy(
+        fig(), {"reader": {"one fact": [1.5]}}), match="accuracies"),
+    case("render_task_accuracy-empty", lambda: viz.render_task_accuracy(fig(), {}),
+         match="results"),
+    case("render_accuracy_curves-trained", lambda: viz.render_accuracy_curves(
+        fig(), {"r": {"2-4": 0.9}}, "length", trained_up_to="99"), match="trained_up_to"),
+    case("render_accuracy_curves-xlabel", lambda: viz.render_accuracy_curves(
+        fig(), {"r": {"2-4": 0.9}}, 3), match="xlabel"),
+    case("render_answer-probs", lambda: viz.render_answer(
+        fig(), ["a ."], "q ?", {"yes": 0.9, "no": 0.9}), match="probs"),
+    case("render_answer-truth", lambda: viz.render_answer(
+        fig(), ["a ."], "q ?", {"yes": 0.5, "no": 0.5}, truth="maybe"), match="truth"),
+    case("render_answer-sentences", lambda: viz.render_answer(
+        fig(), "a .", "q ?", {"yes": 0.5, "no": 0.5}), match="sentences"),
+    case("qa_explorer-readers", lambda: widgets.qa_explorer({}, qa.make_dataset(2)),
+         match="readers"),
+    case("qa_explorer-examples", lambda: widgets.qa_explorer(
+        {"r": lambda s, q: None}, qa.make_dataset(1)), match="examples"),
+    case("qa_box-answer", lambda: widgets.qa_box("answer"), match="answer"),
+    case("qa_box-story", lambda: widgets.qa_box(lambda s, q: None, story=None), match="story"),
+    case("check_where_is-last-mention", lambda: checks.check_where_is(
+        lambda story, p: next((s.split()[-2] for s in story[::-1] if s.split()[0] == p), None)),
+         WrongAnswer, "does not move"),
+    case("check_where_is-number", lambda: checks.check_where_is(lambda story, p: 3),
+         WrongAnswer, "expected a place"),
+    case("check_majority_accuracy-percent", lambda: checks.check_majority_accuracy(
+        lambda tr, te: {t: 100 * a for t, a in qa.majority_baseline(tr, te).items()}),
+         WrongAnswer, "fraction"),
+    case("check_majority_accuracy-list", lambda: checks.check_majority_accuracy(
+        lambda tr, te: [0.1, 0.2, 0.5]), WrongAnswer, "dict"),
 ]
 
 
@@ -1419,7 +1586,9 @@ NO_CASE_NEEDED = {  # public names without arguments to get wrong, or exercised 
     "DatasetUnavailable", "Summary", "SummaryRow", "demo_apps", "param_growth_explorer",
     "flashlight_demo_grid", "Result", "LongLagResult", "JacobianNorms", "recorded_long_lag", "GapResult",
     "WeightsUnavailable", "LinearOnCodes", "weights_dir", "weights_path", "imagenet_classes",
-    "Generated", "NumberPair", "EncoderStates", "Translation"}
+    "Generated", "NumberPair", "EncoderStates", "Translation",
+    "SceneObject", "Scene", "ParsedCaption", "Caption",  # captioning's records (notebook 15)
+    "QAExample", "Answer"}  # question answering's records (notebook 16)
 
 
 def _names(code, out):
@@ -1438,8 +1607,8 @@ def test_every_public_function_has_a_bad_input_case():
     for helper in (fit1, pair, in_data_dir):
         _names(helper.__code__, used)
     missing = [f"{module.__name__}.{name}"
-               for module in (checks, conv, data, models, pooling, rnn, seq2seq, sequences, text,
-                              train, transfer, viz, widgets)
+               for module in (captioning, checks, conv, data, models, pooling, qa, rnn, seq2seq,
+                              sequences, text, train, transfer, viz, widgets)
                for name in module.__all__
                if callable(getattr(module, name)) and name not in used | NO_CASE_NEEDED]
     assert not missing, f"public functions without a bad-input case: {missing}"
@@ -1506,7 +1675,8 @@ def test_float32_tolerance_is_float32_not_float64():
     checks.check_step_jacobian, checks.check_vanishing_rule, checks.check_bptt_step,
     checks.check_rnn_step, checks.check_rnn_parameters, checks.check_embedding_lookup,
     checks.check_cell_update, checks.check_gate_roles,
-    checks.check_sentence_bleu, checks.check_greedy_translate],
+    checks.check_sentence_bleu, checks.check_greedy_translate,
+    checks.check_soft_attention, checks.check_caption_errors],
     ids=lambda c: c.__name__)
 def test_every_checker_answers_three_ways(checker, capsys):
     checker(stub)                                                      # untouched stub

@@ -4,7 +4,7 @@
 ``expect_*`` helpers, :class:`WrongAnswer`, :data:`STUB_MESSAGE`) and explains how an exercise and
 its checker work; the checkers themselves live with their chapter: :mod:`~course_utils.checks.ch0`
 (notebook 00), :mod:`~course_utils.checks.ch1` (notebooks 01-04), :mod:`~course_utils.checks.ch2`
-(notebooks 05-07), :mod:`~course_utils.checks.ch3` (notebook 08), :mod:`~course_utils.checks.ch4` (notebook 10), :mod:`~course_utils.checks.ch4_gradients` (notebook 11), :mod:`~course_utils.checks.ch6` (notebook 13), :mod:`~course_utils.checks.ch6_translation` (notebook 14). A new chapter adds its own module and re-exports its checkers here.
+(notebooks 05-07), :mod:`~course_utils.checks.ch3` (notebook 08), :mod:`~course_utils.checks.ch4` (notebook 10), :mod:`~course_utils.checks.ch4_gradients` (notebook 11), :mod:`~course_utils.checks.ch6` (notebook 13), :mod:`~course_utils.checks.ch6_translation` (notebook 14), :mod:`~course_utils.checks.ch6_captioning` (notebook 15), :mod:`~course_utils.checks.ch6_qa` (notebook 16). A new chapter adds its own module and re-exports its checkers here.
 :mod:`~course_utils.checks.gradients` holds the finite-difference gradient check students run on
 their own backward passes (``grad_check``).
 """
@@ -39,6 +39,8 @@ from .ch4 import check_embedding_lookup, check_rnn_parameters, check_rnn_step
 from .ch4_gradients import check_bptt_step, check_step_jacobian, check_vanishing_rule
 from .ch5 import GATE_BEHAVIOURS, GATE_CHOICES, check_cell_update, check_gate_roles
 from .ch6 import SAMPLE_DRAWS, SAMPLE_TOLERANCE, check_sample_next
+from .ch6_captioning import ERROR_CASES, check_caption_errors, check_soft_attention
+from .ch6_qa import WHERE_IS_STORIES, check_majority_accuracy, check_where_is
 from .ch6_translation import BLEU_CASES, check_greedy_translate, check_sentence_bleu
 from .core import (
     STUB_MESSAGE,
@@ -70,3 +72,5 @@ __all__ += ["check_rnn_step", "check_rnn_parameters", "check_embedding_lookup"] 
 __all__ += ["check_step_jacobian", "check_vanishing_rule", "check_bptt_step"]  # ch4_gradients (11)
 __all__ += ["check_cell_update", "check_gate_roles", "GATE_BEHAVIOURS", "GATE_CHOICES"]  # ch5 (12)
 __all__ += ["check_greedy_translate", "check_sentence_bleu", "BLEU_CASES"]  # ch6_translation (14)
+__all__ += ["check_soft_attention", "check_caption_errors", "ERROR_CASES"]  # ch6_captioning (15)
+__all__ += ["check_where_is", "check_majority_accuracy", "WHERE_IS_STORIES"]  # ch6_qa (16)

@@ -10,6 +10,7 @@ One module per topic: :mod:`~course_utils.viz.images`, :mod:`~course_utils.viz.p
 its own module and re-exports its renderers here.
 """
 from .attention import render_attention, render_match_curves
+from .captioning import render_caption, render_caption_gallery
 from .conv import (
     render_activation_maps,
     render_feature_map,
@@ -22,6 +23,7 @@ from .gates import GATE_COLOURS, render_gate_trace
 from .images import render_digit, render_digit_grid, render_image_channels, render_misclassified
 from .optim import render_momentum
 from .pooling import render_param_growth, render_pooling
+from .qa import render_accuracy_curves, render_answer, render_task_accuracy
 from .recurrent import (
     render_bptt_terms,
     render_clipping,
@@ -49,3 +51,5 @@ __all__ += ["render_jacobian_norms", "render_vanishing", "render_bptt_terms",
             "render_state_gradients", "render_clipping", "render_success"]  # recurrent.py (notebook 11)
 __all__ += ["render_gate_trace", "GATE_COLOURS"]  # gates.py (notebook 12)
 __all__ += ["render_attention", "render_match_curves"]  # attention.py (notebook 14)
+__all__ += ["render_caption", "render_caption_gallery"]  # captioning.py (notebook 15)
+__all__ += ["render_task_accuracy", "render_accuracy_curves", "render_answer"]  # qa.py (notebook 16)

@@ -7,11 +7,12 @@ works; the explorers live in one module per topic, as the figures do:
 :mod:`~course_utils.widgets.images`, :mod:`~course_utils.widgets.pooling`,
 :mod:`~course_utils.widgets.conv`, :mod:`~course_utils.widgets.training`,
 :mod:`~course_utils.widgets.depth`, :mod:`~course_utils.widgets.transfer`,
-:mod:`~course_utils.widgets.unrolled`, :mod:`~course_utils.widgets.recurrent`. :func:`demo_apps` (in ``demos``) builds one of each for the
+:mod:`~course_utils.widgets.unrolled`, :mod:`~course_utils.widgets.recurrent`, :mod:`~course_utils.widgets.caption`, :mod:`~course_utils.widgets.qa`. :func:`demo_apps` (in ``demos``) builds one of each for the
 tests and benchmarks. A new chapter adds its own module, re-exports its explorers here and adds
 them to ``demo_apps``.
 """
 from .app import App, Result, app, choice, fslider, render_png, slider, toggle
+from .caption import caption_explorer
 from .conv import (  # the two tables are importable here too, as before the split
     FLASHLIGHT_KERNELS as FLASHLIGHT_KERNELS,
 )
@@ -29,6 +30,7 @@ from .depth import depth_gradient_explorer
 from .gates import gate_explorer
 from .images import digit_explorer
 from .pooling import param_growth_explorer, pooling_demo_grid, pooling_explorer
+from .qa import qa_box, qa_explorer
 from .recurrent import vanishing_explorer
 from .text import SAMPLING_PROMPTS as SAMPLING_PROMPTS
 from .text import temperature_explorer
@@ -48,6 +50,8 @@ __all__ += ["temperature_explorer"]
 __all__ += ["unrolled_explorer"]  # unrolled.py (notebook 10)
 __all__ += ["gate_explorer"]  # gates.py (notebook 12)
 __all__ += ["attention_explorer", "translation_box"]  # translate.py (notebook 14)
+__all__ += ["qa_explorer", "qa_box"]  # qa.py (notebook 16)
+__all__ += ["caption_explorer"]  # caption.py (notebook 15)
 
 # This package is the public home of every name above: help() and the tests (which look for the
 # explorers defined "here") see course_utils.widgets, wherever the code sits (as numpy does).

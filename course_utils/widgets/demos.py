@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Callable
 
 from .app import App
+from .caption import caption_demo
 from .conv import flashlight_explorer, kernel_playground, stride_padding_explorer
 from .depth import depth_gradient_demo
 from .gates import gate_explorer_demo
 from .images import digit_explorer
 from .pooling import param_growth_explorer, pooling_explorer
+from .qa import qa_demo
 from .recurrent import vanishing_explorer
 from .text import temperature_explorer
 from .training import lenet_feature_demo, momentum_explorer
@@ -47,6 +49,8 @@ def demo_apps() -> dict[str, Callable[[], App]]:
         "unrolled_explorer": lambda: unrolled_demo(),
         "gate_explorer": lambda: gate_explorer_demo(),
         "attention_explorer": lambda: attention_demo(),
+        "qa_explorer": lambda: qa_demo(),
+        "caption_explorer": lambda: caption_demo(),
     }
 
 
