@@ -1,7 +1,7 @@
 """A captioning model: a small CNN encoder, and an LSTM decoder with soft attention over the
 CNN's grid of feature vectors ("Show, Attend and Tell", Xu et al. 2015), or without it.
 
-* **encoder**: three blocks conv 3x3 (padding 1) -> ReLU -> max-pool 2x2 turn an image
+* **encoder**: three blocks conv 3x3 (padding 1) -> batch norm -> ReLU -> max-pool 2x2 turn an image
   (3, S, S) into a G x G grid (G = S / 8) of D-dimensional feature vectors f_1 .. f_L, L = G^2.
 * **initial state**: h_0 = tanh(W_h0 mean_l f_l), c_0 = tanh(W_c0 mean_l f_l).
 * **attention** (:func:`soft_attention`), before emitting word t: scores
